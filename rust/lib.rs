@@ -3,8 +3,13 @@
 //! The numeric core is plain Rust on `f64`; the Python face lives in `python/` behind the
 //! `python` feature.
 
+pub mod erlang;
 pub mod error;
+pub mod inverse;
+pub mod sizing;
 pub mod special;
+pub mod ties;
+mod search;
 mod temme_table;
 
 pub use error::{QueueError, Result};
