@@ -13,3 +13,6 @@ mod search;
 mod temme_table;
 
 pub use error::{QueueError, Result};
+
+#[cfg(feature = "python")]
+mod python;

@@ -1,0 +1,50 @@
+"""wfmath: contact-center workforce math with a Rust core.
+
+Erlang B and C, staffing to service-level and ASA targets, and the inverse problems, over
+scalars or NumPy arrays (broadcast like NumPy, computed in Rust with the GIL released).
+Units live in the names: ``aht_seconds``, ``interval_seconds``; targets are fractions.
+"""
+
+from wfmath._wfmath import (
+    TIE_RTOL,
+    InvalidInputError,
+    Staffing,
+    __version__,
+    asa,
+    erlang_b,
+    erlang_c,
+    log_erlang_b,
+    max_aht,
+    max_calls,
+    max_load,
+    occupancy,
+    offered_load,
+    prob_wait_exceeds,
+    queue_length,
+    required_agents,
+    required_lines,
+    service_level,
+    wait_quantile,
+)
+
+__all__ = [
+    "TIE_RTOL",
+    "InvalidInputError",
+    "Staffing",
+    "__version__",
+    "asa",
+    "erlang_b",
+    "erlang_c",
+    "log_erlang_b",
+    "max_aht",
+    "max_calls",
+    "max_load",
+    "occupancy",
+    "offered_load",
+    "prob_wait_exceeds",
+    "queue_length",
+    "required_agents",
+    "required_lines",
+    "service_level",
+    "wait_quantile",
+]

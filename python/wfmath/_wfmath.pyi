@@ -1,0 +1,134 @@
+from typing import Literal, TypeAlias, overload
+
+import numpy as np
+import numpy.typing as npt
+
+__version__: str
+TIE_RTOL: float
+
+ArrayLike: TypeAlias = npt.ArrayLike
+FloatArray: TypeAlias = npt.NDArray[np.float64]
+IntArray: TypeAlias = npt.NDArray[np.int64]
+OnInvalid: TypeAlias = Literal["raise", "nan"]
+Real: TypeAlias = float | int
+
+class InvalidInputError(ValueError):
+    parameter: str | None
+    value: float | None
+    index: int | tuple[int, ...] | None
+
+class Staffing:
+    load: float | FloatArray
+    agents: int | IntArray
+    scheduled: int | IntArray
+    service_level: float | FloatArray
+    asa_seconds: float | FloatArray
+    occupancy: float | FloatArray
+    def to_dict(self) -> dict[str, float | int | FloatArray | IntArray]: ...
+
+@overload
+def erlang_b(servers: Real, load: Real, *, on_invalid: OnInvalid = "raise") -> float: ...
+@overload
+def erlang_b(servers: ArrayLike, load: ArrayLike, *, on_invalid: OnInvalid = "raise") -> float | FloatArray: ...
+@overload
+def log_erlang_b(servers: Real, load: Real, *, on_invalid: OnInvalid = "raise") -> float: ...
+@overload
+def log_erlang_b(servers: ArrayLike, load: ArrayLike, *, on_invalid: OnInvalid = "raise") -> float | FloatArray: ...
+@overload
+def erlang_c(agents: Real, load: Real, *, on_invalid: OnInvalid = "raise") -> float: ...
+@overload
+def erlang_c(agents: ArrayLike, load: ArrayLike, *, on_invalid: OnInvalid = "raise") -> float | FloatArray: ...
+@overload
+def service_level(
+    agents: Real, load: Real, aht_seconds: Real, threshold_seconds: Real, *, on_invalid: OnInvalid = "raise"
+) -> float: ...
+@overload
+def service_level(
+    agents: ArrayLike,
+    load: ArrayLike,
+    aht_seconds: ArrayLike,
+    threshold_seconds: ArrayLike,
+    *,
+    on_invalid: OnInvalid = "raise",
+) -> float | FloatArray: ...
+@overload
+def prob_wait_exceeds(
+    agents: Real, load: Real, aht_seconds: Real, threshold_seconds: Real, *, on_invalid: OnInvalid = "raise"
+) -> float: ...
+@overload
+def prob_wait_exceeds(
+    agents: ArrayLike,
+    load: ArrayLike,
+    aht_seconds: ArrayLike,
+    threshold_seconds: ArrayLike,
+    *,
+    on_invalid: OnInvalid = "raise",
+) -> float | FloatArray: ...
+@overload
+def asa(agents: Real, load: Real, aht_seconds: Real, *, on_invalid: OnInvalid = "raise") -> float: ...
+@overload
+def asa(
+    agents: ArrayLike, load: ArrayLike, aht_seconds: ArrayLike, *, on_invalid: OnInvalid = "raise"
+) -> float | FloatArray: ...
+@overload
+def queue_length(agents: Real, load: Real, *, on_invalid: OnInvalid = "raise") -> float: ...
+@overload
+def queue_length(agents: ArrayLike, load: ArrayLike, *, on_invalid: OnInvalid = "raise") -> float | FloatArray: ...
+@overload
+def occupancy(agents: Real, load: Real, *, on_invalid: OnInvalid = "raise") -> float: ...
+@overload
+def occupancy(agents: ArrayLike, load: ArrayLike, *, on_invalid: OnInvalid = "raise") -> float | FloatArray: ...
+@overload
+def wait_quantile(
+    agents: Real, load: Real, aht_seconds: Real, q: Real, *, on_invalid: OnInvalid = "raise"
+) -> float: ...
+@overload
+def wait_quantile(
+    agents: ArrayLike, load: ArrayLike, aht_seconds: ArrayLike, q: ArrayLike, *, on_invalid: OnInvalid = "raise"
+) -> float | FloatArray: ...
+@overload
+def offered_load(
+    calls: Real, aht_seconds: Real, interval_seconds: Real, *, on_invalid: OnInvalid = "raise"
+) -> float: ...
+@overload
+def offered_load(
+    calls: ArrayLike, aht_seconds: ArrayLike, interval_seconds: ArrayLike, *, on_invalid: OnInvalid = "raise"
+) -> float | FloatArray: ...
+def required_agents(
+    calls: ArrayLike,
+    aht_seconds: ArrayLike,
+    interval_seconds: ArrayLike,
+    *,
+    sl_target: ArrayLike | None = None,
+    threshold_seconds: ArrayLike | None = None,
+    asa_target_seconds: ArrayLike | None = None,
+    max_occupancy: ArrayLike | None = None,
+    shrinkage: ArrayLike | None = None,
+    on_invalid: OnInvalid = "raise",
+) -> Staffing: ...
+@overload
+def required_lines(load: Real, blocking: Real, *, on_invalid: OnInvalid = "raise") -> int: ...
+@overload
+def required_lines(load: ArrayLike, blocking: ArrayLike, *, on_invalid: OnInvalid = "raise") -> int | IntArray: ...
+@overload
+def max_load(lines: Real, blocking: Real, *, on_invalid: OnInvalid = "raise") -> float: ...
+@overload
+def max_load(lines: ArrayLike, blocking: ArrayLike, *, on_invalid: OnInvalid = "raise") -> float | FloatArray: ...
+def max_calls(
+    agents: ArrayLike,
+    aht_seconds: ArrayLike,
+    interval_seconds: ArrayLike,
+    *,
+    sl_target: ArrayLike,
+    threshold_seconds: ArrayLike,
+    on_invalid: OnInvalid = "raise",
+) -> float | FloatArray: ...
+def max_aht(
+    agents: ArrayLike,
+    calls: ArrayLike,
+    interval_seconds: ArrayLike,
+    *,
+    sl_target: ArrayLike,
+    threshold_seconds: ArrayLike,
+    on_invalid: OnInvalid = "raise",
+) -> float | FloatArray: ...
