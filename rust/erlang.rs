@@ -8,6 +8,7 @@
 
 use crate::error::{non_negative, open_fraction, positive, Result};
 use crate::special::ln_recip_erlang_b;
+use crate::ties;
 
 /// `ln B(x, a)` for validated x >= 0, a >= 0.
 pub(crate) fn ln_b_unchecked(servers: f64, load: f64) -> f64 {
@@ -146,12 +147,11 @@ impl ErlangC {
         if !self.is_stable() {
             return f64::INFINITY;
         }
-        let excess = self.ln_p_wait - (-q).ln_1p();
-        if excess > 0.0 {
-            excess / self.decay(aht_seconds)
-        } else {
-            0.0
+        // C == 1 - q exactly (e.g. M/M/1 at rho = 0.5, q = 0.5) is a tie: the quantile is 0.
+        if ties::at_most(self.p_wait, 1.0 - q) {
+            return 0.0;
         }
+        (self.ln_p_wait - (-q).ln_1p()) / self.decay(aht_seconds)
     }
 }
 
