@@ -13,7 +13,11 @@ use crate::ties;
 /// `ln B(x, a)` for validated x >= 0, a >= 0.
 pub(crate) fn ln_b_unchecked(servers: f64, load: f64) -> f64 {
     if load == 0.0 {
-        if servers == 0.0 { 0.0 } else { f64::NEG_INFINITY }
+        if servers == 0.0 {
+            0.0
+        } else {
+            f64::NEG_INFINITY
+        }
     } else {
         -ln_recip_erlang_b(servers, load)
     }
@@ -40,29 +44,49 @@ pub struct ErlangC {
     pub p_wait: f64,
     /// 1 - C, computed directly so that it keeps full precision when C is near 1.
     pub p_no_wait: f64,
-    /// ln C, finite where C underflows.
-    pub ln_p_wait: f64,
+    /// ln B when known (finite where B underflows); searches leave it to be derived from B.
+    ln_b: Option<f64>,
+    /// (N - A) + A B, the denominator of C.
+    denom: f64,
 }
 
 impl ErlangC {
-    /// From validated agents and load, given `B(agents, load)`; `b` may come from the
-    /// recurrence when a search steps through agent counts.
-    pub(crate) fn from_blocking(agents: f64, load: f64, b: f64, ln_b: f64) -> Self {
-        if load == 0.0 {
-            return ErlangC { agents, load, p_wait: 0.0, p_no_wait: 1.0, ln_p_wait: f64::NEG_INFINITY };
-        }
-        if agents <= load {
-            return ErlangC { agents, load, p_wait: 1.0, p_no_wait: 0.0, ln_p_wait: 0.0 };
-        }
-        let spare = agents - load;
-        let denom = spare + load * b;
+    /// From validated agents and load, given `B(agents, load)` (and its log, when known);
+    /// `b` may come from the recurrence when a search steps through agent counts.
+    pub(crate) fn from_blocking(agents: f64, load: f64, b: f64, ln_b: Option<f64>) -> Self {
+        let (p_wait, p_no_wait, denom) = if load == 0.0 {
+            (0.0, 1.0, 0.0)
+        } else if agents <= load {
+            (1.0, 0.0, 0.0)
+        } else {
+            let spare = agents - load;
+            let denom = spare + load * b;
+            (agents * b / denom, spare * (1.0 - b) / denom, denom)
+        };
         ErlangC {
             agents,
             load,
-            p_wait: agents * b / denom,
-            p_no_wait: spare * (1.0 - b) / denom,
-            ln_p_wait: agents.ln() + ln_b - denom.ln(),
+            p_wait,
+            p_no_wait,
+            ln_b,
+            denom,
         }
+    }
+
+    /// ln C, finite where C underflows.
+    pub fn ln_p_wait(&self) -> f64 {
+        if self.load == 0.0 {
+            f64::NEG_INFINITY
+        } else if !self.is_stable() {
+            0.0
+        } else {
+            let ln_b = self.ln_b.unwrap_or_else(|| self.b_from_c().ln());
+            self.agents.ln() + ln_b - self.denom.ln()
+        }
+    }
+
+    fn b_from_c(&self) -> f64 {
+        self.p_wait * self.denom / self.agents
     }
 
     /// Validates and evaluates.
@@ -70,7 +94,7 @@ impl ErlangC {
         let agents = non_negative("agents", agents)?;
         let load = non_negative("load", load)?;
         let ln_b = ln_b_unchecked(agents, load);
-        Ok(Self::from_blocking(agents, load, ln_b.exp(), ln_b))
+        Ok(Self::from_blocking(agents, load, ln_b.exp(), Some(ln_b)))
     }
 
     pub fn is_stable(&self) -> bool {
@@ -89,7 +113,7 @@ impl ErlangC {
         } else if !self.is_stable() {
             1.0
         } else {
-            (self.ln_p_wait - self.decay(aht_seconds) * threshold_seconds).exp()
+            (self.ln_p_wait() - self.decay(aht_seconds) * threshold_seconds).exp()
         }
     }
 
@@ -151,7 +175,7 @@ impl ErlangC {
         if ties::at_most(self.p_wait, 1.0 - q) {
             return 0.0;
         }
-        (self.ln_p_wait - (-q).ln_1p()) / self.decay(aht_seconds)
+        (self.ln_p_wait() - (-q).ln_1p()) / self.decay(aht_seconds)
     }
 }
 
@@ -162,17 +186,30 @@ pub fn erlang_c(agents: f64, load: f64) -> Result<f64> {
 
 /// Validated handle time and threshold, shared by the time-based metrics.
 fn times(aht_seconds: f64, threshold_seconds: f64) -> Result<(f64, f64)> {
-    Ok((positive("aht_seconds", aht_seconds)?, non_negative("threshold_seconds", threshold_seconds)?))
+    Ok((
+        positive("aht_seconds", aht_seconds)?,
+        non_negative("threshold_seconds", threshold_seconds)?,
+    ))
 }
 
 /// P(wait <= threshold).
-pub fn service_level(agents: f64, load: f64, aht_seconds: f64, threshold_seconds: f64) -> Result<f64> {
+pub fn service_level(
+    agents: f64,
+    load: f64,
+    aht_seconds: f64,
+    threshold_seconds: f64,
+) -> Result<f64> {
     let (aht, t) = times(aht_seconds, threshold_seconds)?;
     Ok(ErlangC::new(agents, load)?.service_level(aht, t))
 }
 
 /// P(wait > threshold).
-pub fn prob_wait_exceeds(agents: f64, load: f64, aht_seconds: f64, threshold_seconds: f64) -> Result<f64> {
+pub fn prob_wait_exceeds(
+    agents: f64,
+    load: f64,
+    aht_seconds: f64,
+    threshold_seconds: f64,
+) -> Result<f64> {
     let (aht, t) = times(aht_seconds, threshold_seconds)?;
     Ok(ErlangC::new(agents, load)?.prob_wait_exceeds(aht, t))
 }
@@ -231,8 +268,14 @@ mod tests {
     #[test]
     fn bad_input_is_named() {
         let err = service_level(10.0, 5.0, -3.0, 20.0).unwrap_err();
-        assert_eq!(err.to_string(), "aht_seconds must be finite and > 0, got -3.0");
-        assert!(erlang_c(f64::NAN, 1.0).unwrap_err().to_string().starts_with("agents "));
+        assert_eq!(
+            err.to_string(),
+            "aht_seconds must be finite and > 0, got -3.0"
+        );
+        assert!(erlang_c(f64::NAN, 1.0)
+            .unwrap_err()
+            .to_string()
+            .starts_with("agents "));
         assert!(wait_quantile(5.0, 1.0, 10.0, 1.0).is_err());
     }
 }

@@ -22,15 +22,28 @@ pub enum QueueError {
 
 impl QueueError {
     pub fn invalid(parameter: &'static str, value: f64, rule: &'static str) -> Self {
-        QueueError::Invalid { parameter, value, rule, index: None }
+        QueueError::Invalid {
+            parameter,
+            value,
+            rule,
+            index: None,
+        }
     }
 
     /// The same error, located at a row of an array.
     pub fn at(self, row: usize) -> Self {
         match self {
-            QueueError::Invalid { parameter, value, rule, .. } => {
-                QueueError::Invalid { parameter, value, rule, index: Some(row) }
-            }
+            QueueError::Invalid {
+                parameter,
+                value,
+                rule,
+                ..
+            } => QueueError::Invalid {
+                parameter,
+                value,
+                rule,
+                index: Some(row),
+            },
             other => other,
         }
     }
@@ -50,7 +63,12 @@ pub fn python_repr(value: f64) -> String {
 impl fmt::Display for QueueError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            QueueError::Invalid { parameter, value, rule, index } => {
+            QueueError::Invalid {
+                parameter,
+                value,
+                rule,
+                index,
+            } => {
                 write!(f, "{parameter} {rule}, got {}", python_repr(*value))?;
                 if let Some(row) = index {
                     write!(f, " (row {row})")?;
@@ -67,7 +85,12 @@ impl std::error::Error for QueueError {}
 pub type Result<T> = std::result::Result<T, QueueError>;
 
 /// Checks one rule; NaN fails every rule because every comparison with NaN is false.
-pub(crate) fn check(ok: bool, parameter: &'static str, value: f64, rule: &'static str) -> Result<()> {
+pub(crate) fn check(
+    ok: bool,
+    parameter: &'static str,
+    value: f64,
+    rule: &'static str,
+) -> Result<()> {
     if ok {
         Ok(())
     } else {
@@ -77,19 +100,34 @@ pub(crate) fn check(ok: bool, parameter: &'static str, value: f64, rule: &'stati
 
 /// A finite value >= 0: counts, loads, agents, thresholds.
 pub(crate) fn non_negative(parameter: &'static str, value: f64) -> Result<f64> {
-    check(value >= 0.0 && value.is_finite(), parameter, value, "must be finite and >= 0")?;
+    check(
+        value >= 0.0 && value.is_finite(),
+        parameter,
+        value,
+        "must be finite and >= 0",
+    )?;
     Ok(value)
 }
 
 /// A finite value > 0: handle times, interval lengths.
 pub(crate) fn positive(parameter: &'static str, value: f64) -> Result<f64> {
-    check(value > 0.0 && value.is_finite(), parameter, value, "must be finite and > 0")?;
+    check(
+        value > 0.0 && value.is_finite(),
+        parameter,
+        value,
+        "must be finite and > 0",
+    )?;
     Ok(value)
 }
 
 /// A probability target strictly inside (0, 1).
 pub(crate) fn open_fraction(parameter: &'static str, value: f64) -> Result<f64> {
-    check(value > 0.0 && value < 1.0, parameter, value, "must be in (0, 1)")?;
+    check(
+        value > 0.0 && value < 1.0,
+        parameter,
+        value,
+        "must be in (0, 1)",
+    )?;
     Ok(value)
 }
 
@@ -100,7 +138,10 @@ mod tests {
     #[test]
     fn message_names_parameter_value_and_row() {
         let err = positive("aht_seconds", -3.0).unwrap_err().at(17);
-        assert_eq!(err.to_string(), "aht_seconds must be finite and > 0, got -3.0 (row 17)");
+        assert_eq!(
+            err.to_string(),
+            "aht_seconds must be finite and > 0, got -3.0 (row 17)"
+        );
         let err = non_negative("calls", f64::NAN).unwrap_err();
         assert_eq!(err.to_string(), "calls must be finite and >= 0, got nan");
     }

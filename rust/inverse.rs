@@ -28,7 +28,7 @@ pub fn max_load(lines: f64, blocking: f64) -> Result<f64> {
 /// Service level of `agents` at `load`, for the inverse searches.
 fn sl_at(agents: f64, load: f64, aht: f64, threshold: f64) -> f64 {
     let ln_b = ln_b_unchecked(agents, load);
-    ErlangC::from_blocking(agents, load, ln_b.exp(), ln_b).service_level(aht, threshold)
+    ErlangC::from_blocking(agents, load, ln_b.exp(), Some(ln_b)).service_level(aht, threshold)
 }
 
 /// Largest load, Erlangs, at which `agents` reach `sl_target` (real-valued).
@@ -36,12 +36,20 @@ fn max_sl_load(agents: f64, aht: f64, sl_target: f64, threshold: f64) -> f64 {
     if agents == 0.0 {
         return 0.0;
     }
-    bracketed_root(0.0, agents, |load| sl_at(agents, load, aht, threshold) - sl_target)
+    bracketed_root(0.0, agents, |load| {
+        sl_at(agents, load, aht, threshold) - sl_target
+    })
 }
 
 /// Most calls per interval `agents` can answer at the service target: the (real) call
 /// volume at which the service level equals `sl_target` exactly.
-pub fn max_calls(agents: f64, aht_seconds: f64, interval_seconds: f64, sl_target: f64, threshold_seconds: f64) -> Result<f64> {
+pub fn max_calls(
+    agents: f64,
+    aht_seconds: f64,
+    interval_seconds: f64,
+    sl_target: f64,
+    threshold_seconds: f64,
+) -> Result<f64> {
     let agents = non_negative("agents", agents)?;
     let aht = positive("aht_seconds", aht_seconds)?;
     let interval = positive("interval_seconds", interval_seconds)?;
@@ -52,7 +60,13 @@ pub fn max_calls(agents: f64, aht_seconds: f64, interval_seconds: f64, sl_target
 
 /// Longest average handle time, seconds, at which `agents` answering `calls` per interval
 /// still reach `sl_target`. Infinite when there are no calls.
-pub fn max_aht(agents: f64, calls: f64, interval_seconds: f64, sl_target: f64, threshold_seconds: f64) -> Result<f64> {
+pub fn max_aht(
+    agents: f64,
+    calls: f64,
+    interval_seconds: f64,
+    sl_target: f64,
+    threshold_seconds: f64,
+) -> Result<f64> {
     let agents = non_negative("agents", agents)?;
     let calls = non_negative("calls", calls)?;
     let interval = positive("interval_seconds", interval_seconds)?;
@@ -86,7 +100,10 @@ mod tests {
         for &n in &[1.0, 5.0, 40.0, 700.0] {
             for &p in &[1e-6, 0.01, 0.3] {
                 let a = max_load(n, p).unwrap();
-                assert!(((erlang_b(n, a).unwrap() - p) / p).abs() < 1e-12, "n {n} p {p}");
+                assert!(
+                    ((erlang_b(n, a).unwrap() - p) / p).abs() < 1e-12,
+                    "n {n} p {p}"
+                );
             }
             let calls = max_calls(n, 240.0, 1800.0, 0.8, 20.0).unwrap();
             let sl = service_level(n, calls * 240.0 / 1800.0, 240.0, 20.0).unwrap();

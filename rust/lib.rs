@@ -6,11 +6,11 @@
 pub mod erlang;
 pub mod error;
 pub mod inverse;
+mod search;
 pub mod sizing;
 pub mod special;
-pub mod ties;
-mod search;
 mod temme_table;
+pub mod ties;
 
 pub use error::{QueueError, Result};
 

@@ -130,7 +130,11 @@ pub(crate) fn bracketed_root(mut lo: f64, mut hi: f64, g: impl Fn(f64) -> f64) -
             kept = if kept < 0 { kept - 1 } else { -1 };
         }
     }
-    if g_lo.abs() < g_hi.abs() { lo } else { hi }
+    if g_lo.abs() < g_hi.abs() {
+        lo
+    } else {
+        hi
+    }
 }
 
 #[cfg(test)]

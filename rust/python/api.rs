@@ -55,8 +55,18 @@ fn elementwise<'py>(
 /// [1.0, 0.5]
 #[pyfunction]
 #[pyo3(signature = (servers, load, *, on_invalid = "raise"))]
-fn erlang_b<'py>(py: Python<'py>, servers: &Any<'py>, load: &Any<'py>, on_invalid: &str) -> PyResult<Py<PyAny>> {
-    elementwise(py, &[("servers", servers), ("load", load)], on_invalid, |v| erlang::erlang_b(v[0], v[1]))
+fn erlang_b<'py>(
+    py: Python<'py>,
+    servers: &Any<'py>,
+    load: &Any<'py>,
+    on_invalid: &str,
+) -> PyResult<Py<PyAny>> {
+    elementwise(
+        py,
+        &[("servers", servers), ("load", load)],
+        on_invalid,
+        |v| erlang::erlang_b(v[0], v[1]),
+    )
 }
 
 /// Natural log of Erlang B; finite where B underflows a double (e.g. 10 000 servers at 200 Erlangs).
@@ -69,8 +79,18 @@ fn erlang_b<'py>(py: Python<'py>, servers: &Any<'py>, load: &Any<'py>, on_invali
 /// -75046.542
 #[pyfunction]
 #[pyo3(signature = (servers, load, *, on_invalid = "raise"))]
-fn log_erlang_b<'py>(py: Python<'py>, servers: &Any<'py>, load: &Any<'py>, on_invalid: &str) -> PyResult<Py<PyAny>> {
-    elementwise(py, &[("servers", servers), ("load", load)], on_invalid, |v| erlang::log_erlang_b(v[0], v[1]))
+fn log_erlang_b<'py>(
+    py: Python<'py>,
+    servers: &Any<'py>,
+    load: &Any<'py>,
+    on_invalid: &str,
+) -> PyResult<Py<PyAny>> {
+    elementwise(
+        py,
+        &[("servers", servers), ("load", load)],
+        on_invalid,
+        |v| erlang::log_erlang_b(v[0], v[1]),
+    )
 }
 
 /// Erlang C: probability that a call waits, with `agents` serving `load` Erlangs (M/M/N).
@@ -94,8 +114,15 @@ fn log_erlang_b<'py>(py: Python<'py>, servers: &Any<'py>, load: &Any<'py>, on_in
 /// 0.682118
 #[pyfunction]
 #[pyo3(signature = (agents, load, *, on_invalid = "raise"))]
-fn erlang_c<'py>(py: Python<'py>, agents: &Any<'py>, load: &Any<'py>, on_invalid: &str) -> PyResult<Py<PyAny>> {
-    elementwise(py, &[("agents", agents), ("load", load)], on_invalid, |v| erlang::erlang_c(v[0], v[1]))
+fn erlang_c<'py>(
+    py: Python<'py>,
+    agents: &Any<'py>,
+    load: &Any<'py>,
+    on_invalid: &str,
+) -> PyResult<Py<PyAny>> {
+    elementwise(py, &[("agents", agents), ("load", load)], on_invalid, |v| {
+        erlang::erlang_c(v[0], v[1])
+    })
 }
 
 /// Service level: share of calls answered within `threshold_seconds`, P(wait <= t).
@@ -131,8 +158,15 @@ fn service_level<'py>(
     threshold_seconds: &Any<'py>,
     on_invalid: &str,
 ) -> PyResult<Py<PyAny>> {
-    let inputs = [("agents", agents), ("load", load), ("aht_seconds", aht_seconds), ("threshold_seconds", threshold_seconds)];
-    elementwise(py, &inputs, on_invalid, |v| erlang::service_level(v[0], v[1], v[2], v[3]))
+    let inputs = [
+        ("agents", agents),
+        ("load", load),
+        ("aht_seconds", aht_seconds),
+        ("threshold_seconds", threshold_seconds),
+    ];
+    elementwise(py, &inputs, on_invalid, |v| {
+        erlang::service_level(v[0], v[1], v[2], v[3])
+    })
 }
 
 /// P(wait > threshold_seconds), computed directly: accurate when tiny, where 1 - service_level is not.
@@ -153,8 +187,15 @@ fn prob_wait_exceeds<'py>(
     threshold_seconds: &Any<'py>,
     on_invalid: &str,
 ) -> PyResult<Py<PyAny>> {
-    let inputs = [("agents", agents), ("load", load), ("aht_seconds", aht_seconds), ("threshold_seconds", threshold_seconds)];
-    elementwise(py, &inputs, on_invalid, |v| erlang::prob_wait_exceeds(v[0], v[1], v[2], v[3]))
+    let inputs = [
+        ("agents", agents),
+        ("load", load),
+        ("aht_seconds", aht_seconds),
+        ("threshold_seconds", threshold_seconds),
+    ];
+    elementwise(py, &inputs, on_invalid, |v| {
+        erlang::prob_wait_exceeds(v[0], v[1], v[2], v[3])
+    })
 }
 
 /// Average speed of answer: mean wait of all calls (those answered at once count 0), seconds.
@@ -178,10 +219,23 @@ fn prob_wait_exceeds<'py>(
 /// 7.922
 #[pyfunction]
 #[pyo3(signature = (agents, load, aht_seconds, *, on_invalid = "raise"))]
-fn asa<'py>(py: Python<'py>, agents: &Any<'py>, load: &Any<'py>, aht_seconds: &Any<'py>, on_invalid: &str) -> PyResult<Py<PyAny>> {
-    elementwise(py, &[("agents", agents), ("load", load), ("aht_seconds", aht_seconds)], on_invalid, |v| {
-        erlang::asa(v[0], v[1], v[2])
-    })
+fn asa<'py>(
+    py: Python<'py>,
+    agents: &Any<'py>,
+    load: &Any<'py>,
+    aht_seconds: &Any<'py>,
+    on_invalid: &str,
+) -> PyResult<Py<PyAny>> {
+    elementwise(
+        py,
+        &[
+            ("agents", agents),
+            ("load", load),
+            ("aht_seconds", aht_seconds),
+        ],
+        on_invalid,
+        |v| erlang::asa(v[0], v[1], v[2]),
+    )
 }
 
 /// Mean number of calls waiting in queue; infinite when agents <= load.
@@ -192,8 +246,15 @@ fn asa<'py>(py: Python<'py>, agents: &Any<'py>, load: &Any<'py>, aht_seconds: &A
 /// 0.4401
 #[pyfunction]
 #[pyo3(signature = (agents, load, *, on_invalid = "raise"))]
-fn queue_length<'py>(py: Python<'py>, agents: &Any<'py>, load: &Any<'py>, on_invalid: &str) -> PyResult<Py<PyAny>> {
-    elementwise(py, &[("agents", agents), ("load", load)], on_invalid, |v| erlang::queue_length(v[0], v[1]))
+fn queue_length<'py>(
+    py: Python<'py>,
+    agents: &Any<'py>,
+    load: &Any<'py>,
+    on_invalid: &str,
+) -> PyResult<Py<PyAny>> {
+    elementwise(py, &[("agents", agents), ("load", load)], on_invalid, |v| {
+        erlang::queue_length(v[0], v[1])
+    })
 }
 
 /// Agent occupancy, load / agents, as a fraction; 1 when agents <= load, 0 at zero load.
@@ -204,8 +265,15 @@ fn queue_length<'py>(py: Python<'py>, agents: &Any<'py>, load: &Any<'py>, on_inv
 /// 0.75
 #[pyfunction]
 #[pyo3(signature = (agents, load, *, on_invalid = "raise"))]
-fn occupancy<'py>(py: Python<'py>, agents: &Any<'py>, load: &Any<'py>, on_invalid: &str) -> PyResult<Py<PyAny>> {
-    elementwise(py, &[("agents", agents), ("load", load)], on_invalid, |v| erlang::occupancy(v[0], v[1]))
+fn occupancy<'py>(
+    py: Python<'py>,
+    agents: &Any<'py>,
+    load: &Any<'py>,
+    on_invalid: &str,
+) -> PyResult<Py<PyAny>> {
+    elementwise(py, &[("agents", agents), ("load", load)], on_invalid, |v| {
+        erlang::occupancy(v[0], v[1])
+    })
 }
 
 /// The q-quantile of the wait of all calls, seconds: AHT / (N - A) * ln(C / (1 - q)), or 0
@@ -231,8 +299,15 @@ fn wait_quantile<'py>(
     q: &Any<'py>,
     on_invalid: &str,
 ) -> PyResult<Py<PyAny>> {
-    let inputs = [("agents", agents), ("load", load), ("aht_seconds", aht_seconds), ("q", q)];
-    elementwise(py, &inputs, on_invalid, |v| erlang::wait_quantile(v[0], v[1], v[2], v[3]))
+    let inputs = [
+        ("agents", agents),
+        ("load", load),
+        ("aht_seconds", aht_seconds),
+        ("q", q),
+    ];
+    elementwise(py, &inputs, on_invalid, |v| {
+        erlang::wait_quantile(v[0], v[1], v[2], v[3])
+    })
 }
 
 /// Offered load in Erlangs: calls * aht_seconds / interval_seconds.
@@ -250,8 +325,14 @@ fn offered_load<'py>(
     interval_seconds: &Any<'py>,
     on_invalid: &str,
 ) -> PyResult<Py<PyAny>> {
-    let inputs = [("calls", calls), ("aht_seconds", aht_seconds), ("interval_seconds", interval_seconds)];
-    elementwise(py, &inputs, on_invalid, |v| sizing::offered_load(v[0], v[1], v[2]))
+    let inputs = [
+        ("calls", calls),
+        ("aht_seconds", aht_seconds),
+        ("interval_seconds", interval_seconds),
+    ];
+    elementwise(py, &inputs, on_invalid, |v| {
+        sizing::offered_load(v[0], v[1], v[2])
+    })
 }
 
 /// Fewest lines (Erlang B servers) whose blocking is at most `blocking`.
@@ -275,9 +356,19 @@ fn offered_load<'py>(
 /// 18
 #[pyfunction]
 #[pyo3(signature = (load, blocking, *, on_invalid = "raise"))]
-fn required_lines<'py>(py: Python<'py>, load: &Any<'py>, blocking: &Any<'py>, on_invalid: &str) -> PyResult<Py<PyAny>> {
-    let args = Args::new(&[("load", Some(load)), ("blocking", Some(blocking))], on_invalid)?;
-    let out = args.map(py, |v| Ok(sizing::required_lines(v[0].unwrap_or(f64::NAN), v[1].unwrap_or(f64::NAN))? as i64))?;
+fn required_lines<'py>(
+    py: Python<'py>,
+    load: &Any<'py>,
+    blocking: &Any<'py>,
+    on_invalid: &str,
+) -> PyResult<Py<PyAny>> {
+    let args = Args::new(
+        &[("load", Some(load)), ("blocking", Some(blocking))],
+        on_invalid,
+    )?;
+    let out = args.map(py, |v| {
+        Ok(sizing::required_lines(v[0].unwrap_or(f64::NAN), v[1].unwrap_or(f64::NAN))? as i64)
+    })?;
     out.field(py, |n: &i64| *n)
 }
 
@@ -289,8 +380,18 @@ fn required_lines<'py>(py: Python<'py>, load: &Any<'py>, blocking: &Any<'py>, on
 /// 10.1054
 #[pyfunction]
 #[pyo3(signature = (lines, blocking, *, on_invalid = "raise"))]
-fn max_load<'py>(py: Python<'py>, lines: &Any<'py>, blocking: &Any<'py>, on_invalid: &str) -> PyResult<Py<PyAny>> {
-    elementwise(py, &[("lines", lines), ("blocking", blocking)], on_invalid, |v| inverse::max_load(v[0], v[1]))
+fn max_load<'py>(
+    py: Python<'py>,
+    lines: &Any<'py>,
+    blocking: &Any<'py>,
+    on_invalid: &str,
+) -> PyResult<Py<PyAny>> {
+    elementwise(
+        py,
+        &[("lines", lines), ("blocking", blocking)],
+        on_invalid,
+        |v| inverse::max_load(v[0], v[1]),
+    )
 }
 
 /// Most calls per interval that `agents` answer at the service-level target: the real-valued
@@ -330,7 +431,9 @@ fn max_calls<'py>(
         ("sl_target", sl_target),
         ("threshold_seconds", threshold_seconds),
     ];
-    elementwise(py, &inputs, on_invalid, |v| inverse::max_calls(v[0], v[1], v[2], v[3], v[4]))
+    elementwise(py, &inputs, on_invalid, |v| {
+        inverse::max_calls(v[0], v[1], v[2], v[3], v[4])
+    })
 }
 
 /// Longest average handle time, seconds, at which `agents` answering `calls` per interval still
@@ -358,7 +461,9 @@ fn max_aht<'py>(
         ("sl_target", sl_target),
         ("threshold_seconds", threshold_seconds),
     ];
-    elementwise(py, &inputs, on_invalid, |v| inverse::max_aht(v[0], v[1], v[2], v[3], v[4]))
+    elementwise(py, &inputs, on_invalid, |v| {
+        inverse::max_aht(v[0], v[1], v[2], v[3], v[4])
+    })
 }
 
 /// The answer of :func:`required_agents`: each field a scalar, or an array over the
@@ -394,7 +499,14 @@ struct PyStaffing {
     occupancy: Py<PyAny>,
 }
 
-const STAFFING_FIELDS: [&str; 6] = ["load", "agents", "scheduled", "service_level", "asa_seconds", "occupancy"];
+const STAFFING_FIELDS: [&str; 6] = [
+    "load",
+    "agents",
+    "scheduled",
+    "service_level",
+    "asa_seconds",
+    "occupancy",
+];
 
 #[pymethods]
 impl PyStaffing {
@@ -418,13 +530,26 @@ impl PyStaffing {
 
 impl PyStaffing {
     fn values(&self) -> [&Py<PyAny>; 6] {
-        [&self.load, &self.agents, &self.scheduled, &self.service_level, &self.asa_seconds, &self.occupancy]
+        [
+            &self.load,
+            &self.agents,
+            &self.scheduled,
+            &self.service_level,
+            &self.asa_seconds,
+            &self.occupancy,
+        ]
     }
 }
 
 impl super::args::Fill for Staffing {
-    const INVALID: Staffing =
-        Staffing { load: f64::NAN, agents: 0, scheduled: 0, service_level: f64::NAN, asa_seconds: f64::NAN, occupancy: f64::NAN };
+    const INVALID: Staffing = Staffing {
+        load: f64::NAN,
+        agents: 0,
+        scheduled: 0,
+        service_level: f64::NAN,
+        asa_seconds: f64::NAN,
+        occupancy: f64::NAN,
+    };
 }
 
 /// Agents needed per interval to meet a service-level and/or ASA target (Erlang C).
@@ -509,13 +634,24 @@ fn required_agents<'py>(
             shrinkage: v[7].unwrap_or(0.0),
         };
         let nan = f64::NAN;
-        sizing::required_agents(v[0].unwrap_or(nan), v[1].unwrap_or(nan), v[2].unwrap_or(nan), &targets)
+        sizing::required_agents(
+            v[0].unwrap_or(nan),
+            v[1].unwrap_or(nan),
+            v[2].unwrap_or(nan),
+            &targets,
+        )
     })?;
     let invalid = |s: &Staffing| s.load.is_nan();
     Ok(PyStaffing {
         load: out.field(py, |s: &Staffing| s.load)?,
-        agents: out.field(py, |s: &Staffing| if invalid(s) { -1 } else { s.agents as i64 })?,
-        scheduled: out.field(py, |s: &Staffing| if invalid(s) { -1 } else { s.scheduled as i64 })?,
+        agents: out.field(
+            py,
+            |s: &Staffing| if invalid(s) { -1 } else { s.agents as i64 },
+        )?,
+        scheduled: out.field(
+            py,
+            |s: &Staffing| if invalid(s) { -1 } else { s.scheduled as i64 },
+        )?,
         service_level: out.field(py, |s: &Staffing| s.service_level)?,
         asa_seconds: out.field(py, |s: &Staffing| s.asa_seconds)?,
         occupancy: out.field(py, |s: &Staffing| s.occupancy)?,

@@ -5,11 +5,14 @@
 //! release the GIL and split large arrays across cores.
 
 use numpy::ndarray::IxDyn;
-use numpy::{AllowTypeChange, Element, PyArray1, PyArrayDescrMethods, PyArrayLikeDyn, PyArrayMethods, PyUntypedArray, PyUntypedArrayMethods};
+use numpy::{
+    AllowTypeChange, Element, PyArray1, PyArrayDescrMethods, PyArrayLikeDyn, PyArrayMethods,
+    PyUntypedArray, PyUntypedArrayMethods,
+};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::IntoPyObjectExt;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyString};
+use pyo3::IntoPyObjectExt;
 use rayon::prelude::*;
 
 use super::errors::to_pyerr;
@@ -31,7 +34,9 @@ impl OnInvalid {
         match text {
             "raise" => Ok(OnInvalid::Raise),
             "nan" => Ok(OnInvalid::Fill),
-            other => Err(PyValueError::new_err(format!("on_invalid must be 'raise' or 'nan', got {other:?}"))),
+            other => Err(PyValueError::new_err(format!(
+                "on_invalid must be 'raise' or 'nan', got {other:?}"
+            ))),
         }
     }
 }
@@ -55,10 +60,16 @@ enum Operand<'py> {
 }
 
 fn type_error(name: &str, obj: &Bound<'_, PyAny>) -> PyErr {
-    let kind = obj.get_type().name().map(|n| n.to_string()).unwrap_or_else(|_| "object".into());
+    let kind = obj
+        .get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "object".into());
     let shown = obj.repr().map(|r| r.to_string()).unwrap_or_default();
     let shown: String = shown.chars().take(60).collect();
-    PyTypeError::new_err(format!("{name} must be a number or an array of numbers, got {kind} {shown}"))
+    PyTypeError::new_err(format!(
+        "{name} must be a number or an array of numbers, got {kind} {shown}"
+    ))
 }
 
 fn operand<'py>(name: &str, obj: &Bound<'py, PyAny>) -> PyResult<Operand<'py>> {
@@ -66,7 +77,10 @@ fn operand<'py>(name: &str, obj: &Bound<'py, PyAny>) -> PyResult<Operand<'py>> {
         return Ok(Operand::Scalar(f.value()));
     }
     if obj.is_instance_of::<PyInt>() && !obj.is_instance_of::<PyBool>() {
-        return obj.extract::<f64>().map(Operand::Scalar).map_err(|_| type_error(name, obj));
+        return obj
+            .extract::<f64>()
+            .map(Operand::Scalar)
+            .map_err(|_| type_error(name, obj));
     }
     if obj.is_none() || obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBool>() {
         return Err(type_error(name, obj));
@@ -76,9 +90,13 @@ fn operand<'py>(name: &str, obj: &Bound<'py, PyAny>) -> PyResult<Operand<'py>> {
             return Err(type_error(name, obj));
         }
     }
-    let array = obj.extract::<PyArrayLikeDyn<'py, f64, AllowTypeChange>>().map_err(|_| type_error(name, obj))?;
+    let array = obj
+        .extract::<PyArrayLikeDyn<'py, f64, AllowTypeChange>>()
+        .map_err(|_| type_error(name, obj))?;
     if array.ndim() == 0 {
-        return Ok(Operand::Scalar(array.as_array().iter().copied().next().unwrap_or(f64::NAN)));
+        return Ok(Operand::Scalar(
+            array.as_array().iter().copied().next().unwrap_or(f64::NAN),
+        ));
     }
     Ok(Operand::Array(array))
 }
@@ -111,27 +129,38 @@ pub(crate) struct Args<'py> {
 }
 
 impl<'py> Args<'py> {
-    pub(crate) fn new(inputs: &[(&'static str, Option<&Bound<'py, PyAny>>)], on_invalid: &str) -> PyResult<Self> {
+    pub(crate) fn new(
+        inputs: &[(&'static str, Option<&Bound<'py, PyAny>>)],
+        on_invalid: &str,
+    ) -> PyResult<Self> {
         let mut operands = Vec::with_capacity(inputs.len());
         for (name, obj) in inputs {
             operands.push(obj.map(|o| operand(name, o)).transpose()?);
         }
-        Ok(Args { names: inputs.iter().map(|(n, _)| *n).collect(), operands, on_invalid: OnInvalid::parse(on_invalid)? })
+        Ok(Args {
+            names: inputs.iter().map(|(n, _)| *n).collect(),
+            operands,
+            on_invalid: OnInvalid::parse(on_invalid)?,
+        })
     }
 
     /// The broadcast shape, or None when every operand is a scalar.
     fn shape(&self) -> PyResult<Option<Vec<usize>>> {
         let mut out: Option<Vec<usize>> = None;
         for (name, op) in self.names.iter().zip(&self.operands) {
-            let Some(Operand::Array(array)) = op else { continue };
+            let Some(Operand::Array(array)) = op else {
+                continue;
+            };
             let shape = array.shape();
             let current = out.get_or_insert_with(Vec::new);
             let ndim = current.len().max(shape.len());
             let mut merged = vec![1usize; ndim];
-            for axis in 0..ndim {
-                let a = axis.checked_sub(ndim - current.len()).map_or(1, |i| current[i]);
+            for (axis, slot) in merged.iter_mut().enumerate() {
+                let a = axis
+                    .checked_sub(ndim - current.len())
+                    .map_or(1, |i| current[i]);
                 let b = axis.checked_sub(ndim - shape.len()).map_or(1, |i| shape[i]);
-                merged[axis] = match (a, b) {
+                *slot = match (a, b) {
                     (a, b) if a == b || b == 1 => a,
                     (1, b) => b,
                     _ => {
@@ -156,7 +185,9 @@ impl<'py> Args<'py> {
                     Ok(slice) if array.shape() == shape => Column::Slice(slice),
                     _ => {
                         let view = array.as_array();
-                        let full = view.broadcast(IxDyn(shape)).expect("shape was checked to broadcast");
+                        let full = view
+                            .broadcast(IxDyn(shape))
+                            .expect("shape was checked to broadcast");
                         Column::Owned(full.iter().copied().collect())
                     }
                 },
@@ -176,8 +207,7 @@ impl<'py> Args<'py> {
             let row: Vec<Option<f64>> = self.columns(&[]).iter().map(|c| c.get(0)).collect();
             return match f(&row) {
                 Ok(value) => Ok(Output::Scalar(value)),
-                Err(err @ QueueError::Invalid { .. }) if self.on_invalid == OnInvalid::Fill => {
-                    drop(err);
+                Err(QueueError::Invalid { .. }) if self.on_invalid == OnInvalid::Fill => {
                     Ok(Output::Scalar(T::INVALID))
                 }
                 Err(err) => Err(to_pyerr(py, err, None, &[])),
@@ -195,7 +225,9 @@ impl<'py> Args<'py> {
                 }
                 match f(&row) {
                     Ok(value) => *slot = value,
-                    Err(QueueError::Invalid { .. }) if on_invalid == OnInvalid::Fill => *slot = T::INVALID,
+                    Err(QueueError::Invalid { .. }) if on_invalid == OnInvalid::Fill => {
+                        *slot = T::INVALID
+                    }
                     Err(err) => return Some((i, err)),
                 }
             }
@@ -229,7 +261,11 @@ pub(crate) enum Output<T> {
 
 impl<T: Copy> Output<T> {
     /// One output column, as a Python scalar or an ndarray of the broadcast shape.
-    pub(crate) fn field<'py, U>(&self, py: Python<'py>, pick: impl Fn(&T) -> U) -> PyResult<Py<PyAny>>
+    pub(crate) fn field<'py, U>(
+        &self,
+        py: Python<'py>,
+        pick: impl Fn(&T) -> U,
+    ) -> PyResult<Py<PyAny>>
     where
         U: Element + IntoPyObject<'py>,
     {
@@ -237,7 +273,10 @@ impl<T: Copy> Output<T> {
             Output::Scalar(value) => Ok(pick(value).into_bound_py_any(py)?.unbind()),
             Output::Array { values, shape } => {
                 let column: Vec<U> = values.iter().map(pick).collect();
-                Ok(PyArray1::from_vec(py, column).reshape(shape.clone())?.into_any().unbind())
+                Ok(PyArray1::from_vec(py, column)
+                    .reshape(shape.clone())?
+                    .into_any()
+                    .unbind())
             }
         }
     }

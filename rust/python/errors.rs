@@ -16,15 +16,26 @@ pyo3::create_exception!(
 );
 
 /// Converts a core error raised at flat position `row` of an input of `shape`.
-pub(crate) fn to_pyerr(py: Python<'_>, err: QueueError, row: Option<usize>, shape: &[usize]) -> PyErr {
-    let QueueError::Invalid { parameter, value, .. } = err else {
+pub(crate) fn to_pyerr(
+    py: Python<'_>,
+    err: QueueError,
+    row: Option<usize>,
+    shape: &[usize],
+) -> PyErr {
+    let QueueError::Invalid {
+        parameter, value, ..
+    } = err
+    else {
         let pyerr = InvalidInputError::new_err(err.to_string());
         set_parts(py, &pyerr, py.None(), py.None(), py.None());
         return pyerr;
     };
     let (message, index) = match row {
         None => (err.to_string(), py.None()),
-        Some(row) if shape.len() <= 1 => (err.at(row).to_string(), row.into_pyobject(py).unwrap().into_any().unbind()),
+        Some(row) if shape.len() <= 1 => (
+            err.at(row).to_string(),
+            row.into_pyobject(py).unwrap().into_any().unbind(),
+        ),
         Some(row) => {
             let mut rest = row;
             let mut position = vec![0usize; shape.len()];
@@ -43,7 +54,13 @@ pub(crate) fn to_pyerr(py: Python<'_>, err: QueueError, row: Option<usize>, shap
     pyerr
 }
 
-fn set_parts(py: Python<'_>, err: &PyErr, parameter: Py<PyAny>, value: Py<PyAny>, index: Py<PyAny>) {
+fn set_parts(
+    py: Python<'_>,
+    err: &PyErr,
+    parameter: Py<PyAny>,
+    value: Py<PyAny>,
+    index: Py<PyAny>,
+) {
     let exc = err.value(py);
     // Setting attributes on a fresh exception instance cannot fail.
     let _ = exc.setattr("parameter", parameter);

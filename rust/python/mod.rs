@@ -10,6 +10,9 @@ use pyo3::prelude::*;
 fn _wfmath(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("TIE_RTOL", crate::ties::TIE_RTOL)?;
-    m.add("InvalidInputError", m.py().get_type::<errors::InvalidInputError>())?;
+    m.add(
+        "InvalidInputError",
+        m.py().get_type::<errors::InvalidInputError>(),
+    )?;
     api::register(m)
 }
