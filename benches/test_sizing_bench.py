@@ -6,9 +6,8 @@ Run with timings:  pytest benches --benchmark-enable --benchmark-group-by=group
 
 import numpy as np
 import pytest
-from baselines import required_agents_numpy, required_agents_python, service_level_python
-
 import wfmath
+from baselines import required_agents_numpy, required_agents_python, service_level_python
 
 INTERVAL = 1800.0
 SL, T = 0.8, 20.0

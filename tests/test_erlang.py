@@ -5,9 +5,8 @@ import math
 import numpy as np
 import pytest
 import reference as ref
-from mpmath import mp
-
 import wfmath
+from mpmath import mp
 
 RTOL = 1e-9  # the stated accuracy of every continuous output
 

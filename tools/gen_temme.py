@@ -12,7 +12,7 @@ series in eta at 50-digit precision and prints the coefficients as Rust source.
 Run: python tools/gen_temme.py > rust/temme_table.rs
 """
 
-from mpmath import mp, mpf, binomial, bernoulli
+from mpmath import bernoulli, mp, mpf
 
 mp.dps = 80
 K = 25  # orders in 1/s
