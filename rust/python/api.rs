@@ -25,314 +25,203 @@ fn elementwise<'py>(
     out.field(py, |v: &f64| *v)
 }
 
-/// Erlang B: probability that a call is blocked (lost) with `servers` lines and `load` Erlangs.
-///
-/// Parameters
-/// ----------
-/// servers : float or array_like
-///     Servers (lines, trunks). May be real-valued: the continuous extension through the
-///     incomplete gamma function, equal to the recurrence at whole numbers.
-/// load : float or array_like
-///     Offered load, Erlangs (calls * aht_seconds / interval_seconds).
-/// on_invalid : {"raise", "nan"}
-///     Raise on bad input, or return NaN in the rows that have it.
-///
-/// Returns
-/// -------
-/// float or ndarray
-///     Blocking probability in [0, 1]. B(0, load) = 1; B(servers, 0) = 0 for servers > 0.
-///
-/// Raises
-/// ------
-/// InvalidInputError
-///     A ValueError naming the parameter, value and row: negative, NaN or infinite input.
-///
-/// Examples
-/// --------
-/// >>> round(erlang_b(10, 5.0), 6)
-/// 0.018385
-/// >>> erlang_b([0, 1, 2], 1.0).round(6).tolist()
-/// [1.0, 0.5, 0.2]
-#[pyfunction]
-#[pyo3(signature = (servers, load, *, on_invalid = "raise"))]
-fn erlang_b<'py>(
-    py: Python<'py>,
-    servers: &Any<'py>,
-    load: &Any<'py>,
-    on_invalid: &str,
-) -> PyResult<Py<PyAny>> {
-    elementwise(
-        py,
-        &[("servers", servers), ("load", load)],
-        on_invalid,
-        |v| erlang::erlang_b(v[0], v[1]),
-    )
+/// Defines a Python function that maps a core function of float arguments over broadcast
+/// rows. Arguments after `;` are keyword-only; the core function takes them all in order.
+macro_rules! elementwise_fn {
+    ($(#[doc = $doc:expr])* $name:ident($($arg:ident),+ $(; $($kw:ident),+)?) => $core:path) => {
+        $(#[doc = $doc])*
+        #[pyfunction]
+        #[pyo3(signature = ($($arg),+, * $(, $($kw),+)?, on_invalid = "raise"))]
+        fn $name<'py>(
+            py: Python<'py>,
+            $($arg: &Any<'py>,)+
+            $($($kw: &Any<'py>,)+)?
+            on_invalid: &str,
+        ) -> PyResult<Py<PyAny>> {
+            let inputs = [$((stringify!($arg), $arg),)+ $($((stringify!($kw), $kw),)+)?];
+            elementwise(py, &inputs, on_invalid, |v| {
+                let mut values = v.iter().copied();
+                let mut next = || values.next().unwrap_or(f64::NAN);
+                $core($({ let _ = stringify!($arg); next() },)+ $($({ let _ = stringify!($kw); next() },)+)?)
+            })
+        }
+    };
 }
 
-/// Natural log of Erlang B; finite where B underflows a double (e.g. 10 000 servers at 200 Erlangs).
-///
-/// Parameters and conventions as :func:`erlang_b`.
-///
-/// Examples
-/// --------
-/// >>> round(log_erlang_b(10000, 200.0), 3)
-/// -29325.754
-#[pyfunction]
-#[pyo3(signature = (servers, load, *, on_invalid = "raise"))]
-fn log_erlang_b<'py>(
-    py: Python<'py>,
-    servers: &Any<'py>,
-    load: &Any<'py>,
-    on_invalid: &str,
-) -> PyResult<Py<PyAny>> {
-    elementwise(
-        py,
-        &[("servers", servers), ("load", load)],
-        on_invalid,
-        |v| erlang::log_erlang_b(v[0], v[1]),
-    )
+elementwise_fn! {
+    /// Erlang B: probability that a call is blocked (lost) with `servers` lines and `load` Erlangs.
+    ///
+    /// Parameters
+    /// ----------
+    /// servers : float or array_like
+    ///     Servers (lines, trunks). May be real-valued: the continuous extension through the
+    ///     incomplete gamma function, equal to the recurrence at whole numbers.
+    /// load : float or array_like
+    ///     Offered load, Erlangs (calls * aht_seconds / interval_seconds).
+    /// on_invalid : {"raise", "nan"}
+    ///     Raise on bad input, or return NaN in the rows that have it.
+    ///
+    /// Returns
+    /// -------
+    /// float or ndarray
+    ///     Blocking probability in [0, 1]. B(0, load) = 1; B(servers, 0) = 0 for servers > 0.
+    ///
+    /// Raises
+    /// ------
+    /// InvalidInputError
+    ///     A ValueError naming the parameter, value and row: negative, NaN or infinite input.
+    ///
+    /// Examples
+    /// --------
+    /// >>> round(erlang_b(10, 5.0), 6)
+    /// 0.018385
+    /// >>> erlang_b([0, 1, 2], 1.0).round(6).tolist()
+    /// [1.0, 0.5, 0.2]
+    erlang_b(servers, load) => erlang::erlang_b
 }
 
-/// Erlang C: probability that a call waits, with `agents` serving `load` Erlangs (M/M/N).
-///
-/// Parameters
-/// ----------
-/// agents : float or array_like
-///     Agents; may be real-valued (same continuous Erlang B).
-/// load : float or array_like
-///     Offered load, Erlangs.
-/// on_invalid : {"raise", "nan"}
-///
-/// Returns
-/// -------
-/// float or ndarray
-///     P(wait). 1 when agents <= load (the queue grows without bound); 0 at zero load.
-///
-/// Examples
-/// --------
-/// >>> round(erlang_c(11, 10.0), 6)
-/// 0.682118
-#[pyfunction]
-#[pyo3(signature = (agents, load, *, on_invalid = "raise"))]
-fn erlang_c<'py>(
-    py: Python<'py>,
-    agents: &Any<'py>,
-    load: &Any<'py>,
-    on_invalid: &str,
-) -> PyResult<Py<PyAny>> {
-    elementwise(py, &[("agents", agents), ("load", load)], on_invalid, |v| {
-        erlang::erlang_c(v[0], v[1])
-    })
+elementwise_fn! {
+    /// Natural log of Erlang B; finite where B underflows a double (e.g. 10 000 servers at 200 Erlangs).
+    ///
+    /// Parameters and conventions as :func:`erlang_b`.
+    ///
+    /// Examples
+    /// --------
+    /// >>> round(log_erlang_b(10000, 200.0), 3)
+    /// -29325.754
+    log_erlang_b(servers, load) => erlang::log_erlang_b
 }
 
-/// Service level: share of calls answered within `threshold_seconds`, P(wait <= t).
-///
-/// Parameters
-/// ----------
-/// agents : float or array_like
-///     Agents on the phones.
-/// load : float or array_like
-///     Offered load, Erlangs.
-/// aht_seconds : float or array_like
-///     Average handle time, seconds (> 0).
-/// threshold_seconds : float or array_like
-///     Service-level threshold t, seconds (>= 0).
-/// on_invalid : {"raise", "nan"}
-///
-/// Returns
-/// -------
-/// float or ndarray
-///     A fraction in [0, 1]: 0 when agents <= load, 1 at zero load.
-///
-/// Examples
-/// --------
-/// >>> round(service_level(14, 10.0, 180.0, 20.0), 4)
-/// 0.8884
-#[pyfunction]
-#[pyo3(signature = (agents, load, aht_seconds, threshold_seconds, *, on_invalid = "raise"))]
-fn service_level<'py>(
-    py: Python<'py>,
-    agents: &Any<'py>,
-    load: &Any<'py>,
-    aht_seconds: &Any<'py>,
-    threshold_seconds: &Any<'py>,
-    on_invalid: &str,
-) -> PyResult<Py<PyAny>> {
-    let inputs = [
-        ("agents", agents),
-        ("load", load),
-        ("aht_seconds", aht_seconds),
-        ("threshold_seconds", threshold_seconds),
-    ];
-    elementwise(py, &inputs, on_invalid, |v| {
-        erlang::service_level(v[0], v[1], v[2], v[3])
-    })
+elementwise_fn! {
+    /// Erlang C: probability that a call waits, with `agents` serving `load` Erlangs (M/M/N).
+    ///
+    /// Parameters
+    /// ----------
+    /// agents : float or array_like
+    ///     Agents; may be real-valued (same continuous Erlang B).
+    /// load : float or array_like
+    ///     Offered load, Erlangs.
+    /// on_invalid : {"raise", "nan"}
+    ///
+    /// Returns
+    /// -------
+    /// float or ndarray
+    ///     P(wait). 1 when agents <= load (the queue grows without bound); 0 at zero load.
+    ///
+    /// Examples
+    /// --------
+    /// >>> round(erlang_c(11, 10.0), 6)
+    /// 0.682118
+    erlang_c(agents, load) => erlang::erlang_c
 }
 
-/// P(wait > threshold_seconds), computed directly: accurate when tiny, where 1 - service_level is not.
-///
-/// Parameters as :func:`service_level`.
-///
-/// Examples
-/// --------
-/// >>> f"{prob_wait_exceeds(60, 10.0, 180.0, 20.0):.3e}"
-/// '2.531e-29'
-#[pyfunction]
-#[pyo3(signature = (agents, load, aht_seconds, threshold_seconds, *, on_invalid = "raise"))]
-fn prob_wait_exceeds<'py>(
-    py: Python<'py>,
-    agents: &Any<'py>,
-    load: &Any<'py>,
-    aht_seconds: &Any<'py>,
-    threshold_seconds: &Any<'py>,
-    on_invalid: &str,
-) -> PyResult<Py<PyAny>> {
-    let inputs = [
-        ("agents", agents),
-        ("load", load),
-        ("aht_seconds", aht_seconds),
-        ("threshold_seconds", threshold_seconds),
-    ];
-    elementwise(py, &inputs, on_invalid, |v| {
-        erlang::prob_wait_exceeds(v[0], v[1], v[2], v[3])
-    })
+elementwise_fn! {
+    /// Service level: share of calls answered within `threshold_seconds`, P(wait <= t).
+    ///
+    /// Parameters
+    /// ----------
+    /// agents : float or array_like
+    ///     Agents on the phones.
+    /// load : float or array_like
+    ///     Offered load, Erlangs.
+    /// aht_seconds : float or array_like
+    ///     Average handle time, seconds (> 0).
+    /// threshold_seconds : float or array_like
+    ///     Service-level threshold t, seconds (>= 0).
+    /// on_invalid : {"raise", "nan"}
+    ///
+    /// Returns
+    /// -------
+    /// float or ndarray
+    ///     A fraction in [0, 1]: 0 when agents <= load, 1 at zero load.
+    ///
+    /// Examples
+    /// --------
+    /// >>> round(service_level(14, 10.0, 180.0, 20.0), 4)
+    /// 0.8884
+    service_level(agents, load, aht_seconds, threshold_seconds) => erlang::service_level
 }
 
-/// Average speed of answer: mean wait of all calls (those answered at once count 0), seconds.
-///
-/// Parameters
-/// ----------
-/// agents, load : float or array_like
-///     Agents and offered load (Erlangs).
-/// aht_seconds : float or array_like
-///     Average handle time, seconds.
-/// on_invalid : {"raise", "nan"}
-///
-/// Returns
-/// -------
-/// float or ndarray
-///     Seconds; infinite when agents <= load.
-///
-/// Examples
-/// --------
-/// >>> round(asa(14, 10.0, 180.0), 3)
-/// 7.836
-#[pyfunction]
-#[pyo3(signature = (agents, load, aht_seconds, *, on_invalid = "raise"))]
-fn asa<'py>(
-    py: Python<'py>,
-    agents: &Any<'py>,
-    load: &Any<'py>,
-    aht_seconds: &Any<'py>,
-    on_invalid: &str,
-) -> PyResult<Py<PyAny>> {
-    elementwise(
-        py,
-        &[
-            ("agents", agents),
-            ("load", load),
-            ("aht_seconds", aht_seconds),
-        ],
-        on_invalid,
-        |v| erlang::asa(v[0], v[1], v[2]),
-    )
+elementwise_fn! {
+    /// P(wait > threshold_seconds), computed directly: accurate when tiny, where 1 - service_level is not.
+    ///
+    /// Parameters as :func:`service_level`.
+    ///
+    /// Examples
+    /// --------
+    /// >>> f"{prob_wait_exceeds(60, 10.0, 180.0, 20.0):.3e}"
+    /// '2.531e-29'
+    prob_wait_exceeds(agents, load, aht_seconds, threshold_seconds) => erlang::prob_wait_exceeds
 }
 
-/// Mean number of calls waiting in queue; infinite when agents <= load.
-///
-/// Examples
-/// --------
-/// >>> round(queue_length(14, 10.0), 4)
-/// 0.4353
-#[pyfunction]
-#[pyo3(signature = (agents, load, *, on_invalid = "raise"))]
-fn queue_length<'py>(
-    py: Python<'py>,
-    agents: &Any<'py>,
-    load: &Any<'py>,
-    on_invalid: &str,
-) -> PyResult<Py<PyAny>> {
-    elementwise(py, &[("agents", agents), ("load", load)], on_invalid, |v| {
-        erlang::queue_length(v[0], v[1])
-    })
+elementwise_fn! {
+    /// Average speed of answer: mean wait of all calls (those answered at once count 0), seconds.
+    ///
+    /// Parameters
+    /// ----------
+    /// agents, load : float or array_like
+    ///     Agents and offered load (Erlangs).
+    /// aht_seconds : float or array_like
+    ///     Average handle time, seconds.
+    /// on_invalid : {"raise", "nan"}
+    ///
+    /// Returns
+    /// -------
+    /// float or ndarray
+    ///     Seconds; infinite when agents <= load.
+    ///
+    /// Examples
+    /// --------
+    /// >>> round(asa(14, 10.0, 180.0), 3)
+    /// 7.836
+    asa(agents, load, aht_seconds) => erlang::asa
 }
 
-/// Agent occupancy, load / agents, as a fraction; 1 when agents <= load, 0 at zero load.
-///
-/// Examples
-/// --------
-/// >>> occupancy(12, 9.0)
-/// 0.75
-#[pyfunction]
-#[pyo3(signature = (agents, load, *, on_invalid = "raise"))]
-fn occupancy<'py>(
-    py: Python<'py>,
-    agents: &Any<'py>,
-    load: &Any<'py>,
-    on_invalid: &str,
-) -> PyResult<Py<PyAny>> {
-    elementwise(py, &[("agents", agents), ("load", load)], on_invalid, |v| {
-        erlang::occupancy(v[0], v[1])
-    })
+elementwise_fn! {
+    /// Mean number of calls waiting in queue; infinite when agents <= load.
+    ///
+    /// Examples
+    /// --------
+    /// >>> round(queue_length(14, 10.0), 4)
+    /// 0.4353
+    queue_length(agents, load) => erlang::queue_length
 }
 
-/// The q-quantile of the wait of all calls, seconds: AHT / (N - A) * ln(C / (1 - q)), or 0
-/// when at least a share q is answered at once; infinite when agents <= load.
-///
-/// Parameters
-/// ----------
-/// agents, load, aht_seconds : float or array_like
-/// q : float or array_like
-///     Probability in (0, 1), e.g. 0.9 for the 90th percentile wait.
-///
-/// Examples
-/// --------
-/// >>> round(wait_quantile(14, 10.0, 180.0, 0.95), 3)
-/// 56.151
-#[pyfunction]
-#[pyo3(signature = (agents, load, aht_seconds, q, *, on_invalid = "raise"))]
-fn wait_quantile<'py>(
-    py: Python<'py>,
-    agents: &Any<'py>,
-    load: &Any<'py>,
-    aht_seconds: &Any<'py>,
-    q: &Any<'py>,
-    on_invalid: &str,
-) -> PyResult<Py<PyAny>> {
-    let inputs = [
-        ("agents", agents),
-        ("load", load),
-        ("aht_seconds", aht_seconds),
-        ("q", q),
-    ];
-    elementwise(py, &inputs, on_invalid, |v| {
-        erlang::wait_quantile(v[0], v[1], v[2], v[3])
-    })
+elementwise_fn! {
+    /// Agent occupancy, load / agents, as a fraction; 1 when agents <= load, 0 at zero load.
+    ///
+    /// Examples
+    /// --------
+    /// >>> occupancy(12, 9.0)
+    /// 0.75
+    occupancy(agents, load) => erlang::occupancy
 }
 
-/// Offered load in Erlangs: calls * aht_seconds / interval_seconds.
-///
-/// Examples
-/// --------
-/// >>> offered_load(100, 180.0, 1800.0)
-/// 10.0
-#[pyfunction]
-#[pyo3(signature = (calls, aht_seconds, interval_seconds, *, on_invalid = "raise"))]
-fn offered_load<'py>(
-    py: Python<'py>,
-    calls: &Any<'py>,
-    aht_seconds: &Any<'py>,
-    interval_seconds: &Any<'py>,
-    on_invalid: &str,
-) -> PyResult<Py<PyAny>> {
-    let inputs = [
-        ("calls", calls),
-        ("aht_seconds", aht_seconds),
-        ("interval_seconds", interval_seconds),
-    ];
-    elementwise(py, &inputs, on_invalid, |v| {
-        sizing::offered_load(v[0], v[1], v[2])
-    })
+elementwise_fn! {
+    /// The q-quantile of the wait of all calls, seconds: AHT / (N - A) * ln(C / (1 - q)), or 0
+    /// when at least a share q is answered at once; infinite when agents <= load.
+    ///
+    /// Parameters
+    /// ----------
+    /// agents, load, aht_seconds : float or array_like
+    /// q : float or array_like
+    ///     Probability in (0, 1), e.g. 0.9 for the 90th percentile wait.
+    ///
+    /// Examples
+    /// --------
+    /// >>> round(wait_quantile(14, 10.0, 180.0, 0.95), 3)
+    /// 56.151
+    wait_quantile(agents, load, aht_seconds, q) => erlang::wait_quantile
+}
+
+elementwise_fn! {
+    /// Offered load in Erlangs: calls * aht_seconds / interval_seconds.
+    ///
+    /// Examples
+    /// --------
+    /// >>> offered_load(100, 180.0, 1800.0)
+    /// 10.0
+    offered_load(calls, aht_seconds, interval_seconds) => sizing::offered_load
 }
 
 /// Fewest lines (Erlang B servers) whose blocking is at most `blocking`.
@@ -372,98 +261,48 @@ fn required_lines<'py>(
     out.field(py, |n: &i64| *n)
 }
 
-/// Largest load, Erlangs, that `lines` servers carry with blocking at most `blocking`.
-///
-/// Examples
-/// --------
-/// >>> round(max_load(18, 0.01), 4)
-/// 10.4369
-#[pyfunction]
-#[pyo3(signature = (lines, blocking, *, on_invalid = "raise"))]
-fn max_load<'py>(
-    py: Python<'py>,
-    lines: &Any<'py>,
-    blocking: &Any<'py>,
-    on_invalid: &str,
-) -> PyResult<Py<PyAny>> {
-    elementwise(
-        py,
-        &[("lines", lines), ("blocking", blocking)],
-        on_invalid,
-        |v| inverse::max_load(v[0], v[1]),
-    )
+elementwise_fn! {
+    /// Largest load, Erlangs, that `lines` servers carry with blocking at most `blocking`.
+    ///
+    /// Examples
+    /// --------
+    /// >>> round(max_load(18, 0.01), 4)
+    /// 10.4369
+    max_load(lines, blocking) => inverse::max_load
 }
 
-/// Most calls per interval that `agents` answer at the service-level target: the real-valued
-/// volume at which the service level equals `sl_target` exactly.
-///
-/// Parameters
-/// ----------
-/// agents : float or array_like
-/// aht_seconds : float or array_like
-///     Average handle time, seconds.
-/// interval_seconds : float or array_like
-///     Interval length, seconds.
-/// sl_target : float or array_like
-///     Service-level target in (0, 1).
-/// threshold_seconds : float or array_like
-///     Service-level threshold, seconds.
-///
-/// Examples
-/// --------
-/// >>> round(max_calls(14, 180.0, 1800.0, sl_target=0.8, threshold_seconds=20.0), 3)
-/// 108.685
-#[pyfunction]
-#[pyo3(signature = (agents, aht_seconds, interval_seconds, *, sl_target, threshold_seconds, on_invalid = "raise"))]
-fn max_calls<'py>(
-    py: Python<'py>,
-    agents: &Any<'py>,
-    aht_seconds: &Any<'py>,
-    interval_seconds: &Any<'py>,
-    sl_target: &Any<'py>,
-    threshold_seconds: &Any<'py>,
-    on_invalid: &str,
-) -> PyResult<Py<PyAny>> {
-    let inputs = [
-        ("agents", agents),
-        ("aht_seconds", aht_seconds),
-        ("interval_seconds", interval_seconds),
-        ("sl_target", sl_target),
-        ("threshold_seconds", threshold_seconds),
-    ];
-    elementwise(py, &inputs, on_invalid, |v| {
-        inverse::max_calls(v[0], v[1], v[2], v[3], v[4])
-    })
+elementwise_fn! {
+    /// Most calls per interval that `agents` answer at the service-level target: the real-valued
+    /// volume at which the service level equals `sl_target` exactly.
+    ///
+    /// Parameters
+    /// ----------
+    /// agents : float or array_like
+    /// aht_seconds : float or array_like
+    ///     Average handle time, seconds.
+    /// interval_seconds : float or array_like
+    ///     Interval length, seconds.
+    /// sl_target : float or array_like
+    ///     Service-level target in (0, 1).
+    /// threshold_seconds : float or array_like
+    ///     Service-level threshold, seconds.
+    ///
+    /// Examples
+    /// --------
+    /// >>> round(max_calls(14, 180.0, 1800.0, sl_target=0.8, threshold_seconds=20.0), 3)
+    /// 108.685
+    max_calls(agents, aht_seconds, interval_seconds; sl_target, threshold_seconds) => inverse::max_calls
 }
 
-/// Longest average handle time, seconds, at which `agents` answering `calls` per interval still
-/// reach the service-level target; infinite when there are no calls.
-///
-/// Examples
-/// --------
-/// >>> round(max_aht(14, 100, 1800.0, sl_target=0.8, threshold_seconds=20.0), 3)
-/// 194.864
-#[pyfunction]
-#[pyo3(signature = (agents, calls, interval_seconds, *, sl_target, threshold_seconds, on_invalid = "raise"))]
-fn max_aht<'py>(
-    py: Python<'py>,
-    agents: &Any<'py>,
-    calls: &Any<'py>,
-    interval_seconds: &Any<'py>,
-    sl_target: &Any<'py>,
-    threshold_seconds: &Any<'py>,
-    on_invalid: &str,
-) -> PyResult<Py<PyAny>> {
-    let inputs = [
-        ("agents", agents),
-        ("calls", calls),
-        ("interval_seconds", interval_seconds),
-        ("sl_target", sl_target),
-        ("threshold_seconds", threshold_seconds),
-    ];
-    elementwise(py, &inputs, on_invalid, |v| {
-        inverse::max_aht(v[0], v[1], v[2], v[3], v[4])
-    })
+elementwise_fn! {
+    /// Longest average handle time, seconds, at which `agents` answering `calls` per interval still
+    /// reach the service-level target; infinite when there are no calls.
+    ///
+    /// Examples
+    /// --------
+    /// >>> round(max_aht(14, 100, 1800.0, sl_target=0.8, threshold_seconds=20.0), 3)
+    /// 194.864
+    max_aht(agents, calls, interval_seconds; sl_target, threshold_seconds) => inverse::max_aht
 }
 
 /// The answer of :func:`required_agents`: each field a scalar, or an array over the
