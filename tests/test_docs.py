@@ -45,7 +45,6 @@ def test_readme_quick_start_runs():
 
 
 def test_example_job_prints_a_plan():
-    out = subprocess.run([sys.executable, "-m", "wfmath"], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run([sys.executable, "-m", "wfmath"], capture_output=True, text=True, check=True).stdout
     assert "calls-weighted SL" in out
     assert len(out.splitlines()) > 96  # a header, 96 intervals and the day's totals

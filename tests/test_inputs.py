@@ -143,8 +143,7 @@ def test_calls_from_many_threads_agree():
     def work(k):
         if k % 2:
             return wfmath.required_agents(calls, aht, 1800.0, **SIZING).agents
-        return np.array([wfmath.required_agents(c, a, 1800.0, **SIZING).agents
-                         for c, a in zip(calls[:300], aht[:300])])
+        return np.array([wfmath.required_agents(c, a, 1800.0, **SIZING).agents for c, a in zip(calls[:300], aht[:300])])
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(work, range(16)))

@@ -23,8 +23,17 @@ def near_tie(n, load, aht, sl, t):
 
 
 # (calls per 30 min, aht seconds): small, typical, large and huge (50 000 Erlangs).
-VOLUMES = [(1, 120.0), (3, 600.0), (25, 180.0), (100, 180.0), (480, 300.0), (2000, 420.0),
-           (3000, 900.0), (36_000, 500.0), (180_000, 500.0)]
+VOLUMES = [
+    (1, 120.0),
+    (3, 600.0),
+    (25, 180.0),
+    (100, 180.0),
+    (480, 300.0),
+    (2000, 420.0),
+    (3000, 900.0),
+    (36_000, 500.0),
+    (180_000, 500.0),
+]
 
 
 @pytest.mark.parametrize(("calls", "aht"), VOLUMES)
@@ -47,8 +56,7 @@ def test_asa_and_both_targets(calls, aht):
     r = wfmath.required_agents(calls, aht, INTERVAL, asa_target_seconds=15.0)
     assert meets_reference(r.agents, load, aht, None, 0, 15.0)
     assert not meets_reference(r.agents - 1, load, aht, None, 0, 15.0)
-    both = wfmath.required_agents(calls, aht, INTERVAL, sl_target=0.9, threshold_seconds=30.0,
-                                  asa_target_seconds=15.0)
+    both = wfmath.required_agents(calls, aht, INTERVAL, sl_target=0.9, threshold_seconds=30.0, asa_target_seconds=15.0)
     sl_only = wfmath.required_agents(calls, aht, INTERVAL, sl_target=0.9, threshold_seconds=30.0)
     assert both.agents == max(r.agents, sl_only.agents)
     assert math.isnan(r.service_level)  # no threshold given: no service level to report
@@ -59,20 +67,19 @@ def test_ties_are_decided_as_exact_decimals():
     r = wfmath.required_agents(1.5, 600.0, INTERVAL, asa_target_seconds=600.0)
     assert (r.load, r.agents) == (0.5, 1)
     # Occupancy cap ceil(4.2 / 0.7) = 6, not 7.
-    r = wfmath.required_agents(42, 180.0, INTERVAL, sl_target=0.01, threshold_seconds=20.0,
-                               max_occupancy=0.7)
+    r = wfmath.required_agents(42, 180.0, INTERVAL, sl_target=0.01, threshold_seconds=20.0, max_occupancy=0.7)
     assert r.agents == 6
     # Shrinkage: ceil(21 / (1 - 0.3)) = 30, not 31. Find a volume needing exactly 21 agents.
     calls = np.arange(1, 400)
-    plan = wfmath.required_agents(calls, 180.0, INTERVAL, sl_target=0.8, threshold_seconds=20.0,
-                                  shrinkage=0.3)
+    plan = wfmath.required_agents(calls, 180.0, INTERVAL, sl_target=0.8, threshold_seconds=20.0, shrinkage=0.3)
     assert np.all(plan.scheduled[plan.agents == 21] == 30)
     assert np.any(plan.agents == 21)
 
 
 def test_occupancy_cap_and_shrinkage():
-    r = wfmath.required_agents(1000, 300.0, INTERVAL, sl_target=0.8, threshold_seconds=20.0,
-                               max_occupancy=0.85, shrinkage=0.35)
+    r = wfmath.required_agents(
+        1000, 300.0, INTERVAL, sl_target=0.8, threshold_seconds=20.0, max_occupancy=0.85, shrinkage=0.35
+    )
     load = 1000 * 300.0 / INTERVAL
     assert r.agents >= math.ceil(load / 0.85)
     assert load / (r.agents - 1) > 0.85 or not meets_reference(r.agents - 1, load, 300.0, 0.8, 20)
@@ -81,8 +88,7 @@ def test_occupancy_cap_and_shrinkage():
 
 
 def test_zero_calls_need_nobody():
-    r = wfmath.required_agents(0, 300.0, INTERVAL, sl_target=0.8, threshold_seconds=20.0,
-                               shrinkage=0.3)
+    r = wfmath.required_agents(0, 300.0, INTERVAL, sl_target=0.8, threshold_seconds=20.0, shrinkage=0.3)
     assert (r.agents, r.scheduled, r.asa_seconds, r.occupancy) == (0, 0, 0.0, 0.0)
 
 
@@ -93,13 +99,11 @@ def test_arrays_match_scalars_and_keep_shape():
     assert plan.agents.shape == (2, 3) and plan.agents.dtype == np.int64
     for i in range(2):
         for j in range(3):
-            one = wfmath.required_agents(calls[i, j], aht[j], INTERVAL, sl_target=0.8,
-                                         threshold_seconds=20.0)
+            one = wfmath.required_agents(calls[i, j], aht[j], INTERVAL, sl_target=0.8, threshold_seconds=20.0)
             assert plan.agents[i, j] == one.agents
             assert plan.service_level[i, j] == one.service_level
     frame = plan.to_dict()
-    assert set(frame) == {"load", "agents", "scheduled", "service_level", "asa_seconds",
-                          "occupancy"}
+    assert set(frame) == {"load", "agents", "scheduled", "service_level", "asa_seconds", "occupancy"}
 
 
 def test_large_arrays_agree_with_small_ones():
@@ -108,8 +112,7 @@ def test_large_arrays_agree_with_small_ones():
     calls = np.floor(rng.uniform(0, 3000, 50_000))
     aht = rng.uniform(120, 900, 50_000)
     whole = wfmath.required_agents(calls, aht, INTERVAL, sl_target=0.8, threshold_seconds=20.0)
-    part = wfmath.required_agents(calls[:1000], aht[:1000], INTERVAL, sl_target=0.8,
-                                  threshold_seconds=20.0)
+    part = wfmath.required_agents(calls[:1000], aht[:1000], INTERVAL, sl_target=0.8, threshold_seconds=20.0)
     np.testing.assert_array_equal(whole.agents[:1000], part.agents)
 
 
@@ -134,8 +137,10 @@ def test_max_calls_and_max_aht_invert_service_level(agents):
     load = mpf(calls) * 240 / int(INTERVAL)
     assert abs(ref.service_level(agents, load, 240.0, 20.0) - mpf("0.8")) < 1e-12
     # The call volume is the largest that staff answers at target: the sizing agrees.
-    assert wfmath.required_agents(math.floor(calls), 240.0, INTERVAL, sl_target=0.8,
-                                  threshold_seconds=20.0).agents <= agents
+    assert (
+        wfmath.required_agents(math.floor(calls), 240.0, INTERVAL, sl_target=0.8, threshold_seconds=20.0).agents
+        <= agents
+    )
     aht = wfmath.max_aht(agents, calls, INTERVAL, sl_target=0.8, threshold_seconds=20.0)
     assert aht == pytest.approx(240.0, rel=1e-9)
 

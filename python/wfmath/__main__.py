@@ -27,17 +27,23 @@ def main() -> None:
         threshold_seconds=THRESHOLD_SECONDS,
         shrinkage=SHRINKAGE,
     )
-    print(f"{'interval':<17} {'queue':<8} {'calls':>6} {'aht_s':>6} {'agents':>6} "
-          f"{'sched':>6} {'SL':>6} {'ASA_s':>6} {'occ':>5}")
+    print(
+        f"{'interval':<17} {'queue':<8} {'calls':>6} {'aht_s':>6} {'agents':>6} "
+        f"{'sched':>6} {'SL':>6} {'ASA_s':>6} {'occ':>5}"
+    )
     for i, r in enumerate(rows):
-        print(f"{r['interval_start']:<17} {r['queue']:<8} {calls[i]:>6.0f} {aht[i]:>6.0f} "
-              f"{plan.agents[i]:>6d} {plan.scheduled[i]:>6d} {plan.service_level[i]:>6.3f} "
-              f"{plan.asa_seconds[i]:>6.1f} {plan.occupancy[i]:>5.2f}")
+        print(
+            f"{r['interval_start']:<17} {r['queue']:<8} {calls[i]:>6.0f} {aht[i]:>6.0f} "
+            f"{plan.agents[i]:>6d} {plan.scheduled[i]:>6d} {plan.service_level[i]:>6.3f} "
+            f"{plan.asa_seconds[i]:>6.1f} {plan.occupancy[i]:>5.2f}"
+        )
     hours = INTERVAL_SECONDS / 3600.0
     busy = calls > 0  # intervals without calls have no service level: they carry no weight
     day_sl = np.average(plan.service_level[busy], weights=calls[busy])
-    print(f"\nday: {calls.sum():.0f} calls, {plan.agents.sum() * hours:.1f} agent-hours on the phones, "
-          f"{plan.scheduled.sum() * hours:.1f} scheduled, calls-weighted SL {day_sl:.3f}")
+    print(
+        f"\nday: {calls.sum():.0f} calls, {plan.agents.sum() * hours:.1f} agent-hours on the phones, "
+        f"{plan.scheduled.sum() * hours:.1f} scheduled, calls-weighted SL {day_sl:.3f}"
+    )
 
 
 if __name__ == "__main__":
