@@ -4,10 +4,13 @@
 //! `python` feature.
 
 pub mod erlang;
+pub mod erlang_a;
 pub mod error;
 pub mod inverse;
+mod quadrature;
 mod search;
 pub mod sizing;
+pub mod sizing_a;
 pub mod special;
 mod temme_table;
 pub mod ties;

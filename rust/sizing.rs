@@ -54,17 +54,35 @@ impl Targets {
                 message: "give sl_target (with threshold_seconds) or asa_target_seconds, or both",
             });
         }
-        if let Some(occ) = self.max_occupancy {
-            check(
-                occ > 0.0 && occ <= 1.0,
-                "max_occupancy",
-                occ,
-                "must be in (0, 1]",
-            )?;
-        }
-        let s = self.shrinkage;
-        check((0.0..1.0).contains(&s), "shrinkage", s, "must be in [0, 1)")
+        check_rules(self.max_occupancy, self.shrinkage)
     }
+}
+
+/// Checks the occupancy cap and shrinkage shared by every sizing.
+pub(crate) fn check_rules(max_occupancy: Option<f64>, shrinkage: f64) -> Result<()> {
+    if let Some(occ) = max_occupancy {
+        check(
+            occ > 0.0 && occ <= 1.0,
+            "max_occupancy",
+            occ,
+            "must be in (0, 1]",
+        )?;
+    }
+    let s = shrinkage;
+    check((0.0..1.0).contains(&s), "shrinkage", s, "must be in [0, 1)")
+}
+
+/// Raises the agents that meet the service targets to the occupancy cap (on offered load),
+/// then adds shrinkage: (agents, scheduled).
+pub(crate) fn apply_rules(
+    service_agents: u64,
+    load: f64,
+    max_occupancy: Option<f64>,
+    shrinkage: f64,
+) -> (u64, u64) {
+    let capped = max_occupancy.map_or(0, |occ| ties::ceil(load / occ) as u64);
+    let agents = service_agents.max(capped);
+    (agents, ties::ceil(agents as f64 / (1.0 - shrinkage)) as u64)
 }
 
 /// The answer of one sizing.
@@ -187,10 +205,12 @@ pub fn required_agents(
     let guess = (load + halfin_whitt_beta(load, aht, targets) * load.sqrt()).ceil() as u64;
     let ladder = BlockingLadder { load };
     let (service_agents, b) = first_meeting(&ladder, stable, guess, meets);
-    let capped = targets
-        .max_occupancy
-        .map_or(0, |occ| ties::ceil(load / occ) as u64);
-    let agents = service_agents.max(capped);
+    let (agents, scheduled) = apply_rules(
+        service_agents,
+        load,
+        targets.max_occupancy,
+        targets.shrinkage,
+    );
     let b = if agents == service_agents {
         b
     } else {
@@ -200,7 +220,7 @@ pub fn required_agents(
     Ok(Staffing {
         load,
         agents,
-        scheduled: ties::ceil(agents as f64 / (1.0 - targets.shrinkage)) as u64,
+        scheduled,
         service_level: targets
             .threshold_seconds
             .map_or(f64::NAN, |t| c.service_level(aht, t)),

@@ -112,13 +112,29 @@ pub fn ln_recip_erlang_b(x: f64, a: f64) -> f64 {
         return 0.0;
     }
     let s = x + 1.0;
-    if s >= TEMME_MIN_SHAPE && ((a - s) / s).abs() <= TEMME_MAX_SIGMA {
-        ln_recip_b_temme(s, a)
+    if in_temme_range(s, a) {
+        Temme::new(s, a).ln_upper()
     } else if a >= s {
         a.ln() + ln_gamma_cf(s, a)
     } else {
         let ln_p = ln_poisson(x, a);
         -ln_p + (-(ln_p.exp() * lower_gamma_series(x, a))).ln_1p()
+    }
+}
+
+/// `ln(γ(x + 1, a) / (a^x e^-a)) = ln sum_{j >= 1} a^j / ((x + 1) ... (x + j))`, for real
+/// x >= 0 and a > 0: the queue part of Erlang A, scaled like [`ln_recip_erlang_b`].
+pub fn ln_scaled_lower_gamma(x: f64, a: f64) -> f64 {
+    let s = x + 1.0;
+    if in_temme_range(s, a) {
+        Temme::new(s, a).ln_lower()
+    } else if a >= s {
+        // γ = Γ(s) - Γ(s, a), where Γ(s, a) / Γ(s) <= 1/2 here: no cancellation.
+        let ln_p = ln_poisson(x, a);
+        let ln_upper = a.ln() + ln_gamma_cf(s, a);
+        -ln_p + (-(ln_p + ln_upper).exp()).ln_1p()
+    } else {
+        lower_gamma_series(x, a).ln()
     }
 }
 
@@ -164,24 +180,58 @@ fn lower_gamma_series(x: f64, a: f64) -> f64 {
     sum
 }
 
-/// Temme's expansion rearranged for `ln(1 / B)` with s = x + 1:
-/// `1/B = a Γ*(s) sqrt(2 pi / s) [erfcx(y) / 2 + sum_k c_k(η) s^-k / sqrt(2 pi s)]`,
-/// where `y^2 = s η^2 / 2 = bd0(s, a)` and y has the sign of a - s.
-fn ln_recip_b_temme(s: f64, a: f64) -> f64 {
-    let y2 = bd0(s, a);
-    let sign = if a >= s { 1.0 } else { -1.0 };
-    let eta = sign * (2.0 * y2 / s).sqrt();
-    let y = sign * y2.sqrt();
-    let series = temme_series(s, eta) / (2.0 * PI * s).sqrt();
-    let scale = a * (2.0 * PI / s).sqrt();
-    if y >= -5.0 {
-        // One log for the product: every factor is moderate here.
-        stirlerr(s) + (scale * (0.5 * erfcx(y) + series)).ln()
-    } else {
-        // erfcx(y) = 2 e^(y^2) - erfcx(-y) would overflow; factor e^(y^2) out instead.
-        let rest = (-(-y2).exp() * (0.5 * erfcx(-y) - series)).ln_1p();
-        stirlerr(s) + scale.ln() + y2 + rest
+/// Temme's expansion (DLMF 8.12) of both incomplete gamma functions `Γ(s, a)` and `γ(s, a)`
+/// over `a^(s-1) e^-a`, s = x + 1:
+/// `Γ / (a^x e^-a) = a Γ*(s) sqrt(2 pi / s) [erfcx(y) / 2 + R]` and
+/// `γ / (a^x e^-a) = a Γ*(s) sqrt(2 pi / s) [erfcx(-y) / 2 - R]`,
+/// where `y^2 = s η^2 / 2 = bd0(s, a)`, y has the sign of a - s and
+/// `R = sum_k c_k(η) s^-k / sqrt(2 pi s)`. Returns the logs of both.
+struct Temme {
+    ln_gamma_star: f64,
+    scale: f64,
+    y: f64,
+    y2: f64,
+    remainder: f64,
+}
+
+impl Temme {
+    fn new(s: f64, a: f64) -> Self {
+        let y2 = bd0(s, a);
+        let sign = if a >= s { 1.0 } else { -1.0 };
+        let eta = sign * (2.0 * y2 / s).sqrt();
+        Temme {
+            ln_gamma_star: stirlerr(s),
+            scale: a * (2.0 * PI / s).sqrt(),
+            y: sign * y2.sqrt(),
+            y2,
+            remainder: temme_series(s, eta) / (2.0 * PI * s).sqrt(),
+        }
     }
+
+    /// `ln(a Γ*(s) sqrt(2 pi / s) [erfcx(y) / 2 + r])`; the lower function is the same with
+    /// y and r negated.
+    fn ln_part(&self, y: f64, r: f64) -> f64 {
+        if y >= -5.0 {
+            // One log for the product: every factor is moderate here.
+            self.ln_gamma_star + (self.scale * (0.5 * erfcx(y) + r)).ln()
+        } else {
+            // erfcx(y) = 2 e^(y^2) - erfcx(-y) would overflow; factor e^(y^2) out instead.
+            let rest = (-(-self.y2).exp() * (0.5 * erfcx(-y) - r)).ln_1p();
+            self.ln_gamma_star + self.scale.ln() + self.y2 + rest
+        }
+    }
+
+    fn ln_upper(&self) -> f64 {
+        self.ln_part(self.y, self.remainder)
+    }
+
+    fn ln_lower(&self) -> f64 {
+        self.ln_part(-self.y, -self.remainder)
+    }
+}
+
+fn in_temme_range(s: f64, a: f64) -> bool {
+    s >= TEMME_MIN_SHAPE && ((a - s) / s).abs() <= TEMME_MAX_SIGMA
 }
 
 /// `sum_k c_k(η) s^-k`. The orders and Taylor terms kept are the fewest whose neglected
@@ -225,6 +275,34 @@ fn temme_series(s: f64, eta: f64) -> f64 {
         .iter()
         .rev()
         .fold(0.0, |sum, c_k| sum * inv_s + c_k)
+}
+
+/// `ψ(a) - ψ(b)` for a, b > 0, without the cancellation of subtracting two digammas.
+pub(crate) fn digamma_diff(mut a: f64, mut b: f64) -> f64 {
+    // ψ(z) = ψ(z + 1) - 1/z lifts both arguments to where the asymptotic series is exact.
+    let mut shift = 0.0;
+    while a < 10.0 {
+        shift -= 1.0 / a;
+        a += 1.0;
+    }
+    while b < 10.0 {
+        shift += 1.0 / b;
+        b += 1.0;
+    }
+    // ψ(z) ~ ln z - 1/(2z) - sum_k B_2k / (2k z^2k); six terms reach 1e-17 at z = 10.
+    const C: [f64; 6] = [
+        1.0 / 12.0,
+        -1.0 / 120.0,
+        1.0 / 252.0,
+        -1.0 / 240.0,
+        1.0 / 132.0,
+        -691.0 / 32760.0,
+    ];
+    let tail = |z: f64| {
+        let r2 = 1.0 / (z * z);
+        C.iter().rev().fold(0.0, |acc, c| acc * r2 + c) * r2
+    };
+    shift + ((a - b) / b).ln_1p() - 0.5 / a + 0.5 / b - (tail(a) - tail(b))
 }
 
 #[cfg(test)]

@@ -1,9 +1,9 @@
 //! The Python functions: each parses its arguments and maps a core function over the rows.
 
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
 
 use super::args::{Args, Output};
+use super::results::result_class;
 use crate::sizing::{Staffing, Targets};
 use crate::{erlang, inverse, sizing};
 
@@ -305,78 +305,31 @@ elementwise_fn! {
     max_aht(agents, calls, interval_seconds; sl_target, threshold_seconds) => inverse::max_aht
 }
 
-/// The answer of :func:`required_agents`: each field a scalar, or an array over the
-/// broadcast input.
-///
-/// Attributes
-/// ----------
-/// load : float or ndarray
-///     Offered load, Erlangs.
-/// agents : int or ndarray of int64
-///     Agents needed on the phones (after the service targets and the occupancy cap).
-/// scheduled : int or ndarray of int64
-///     Agents to schedule: ceil(agents / (1 - shrinkage)).
-/// service_level : float or ndarray
-///     Service level reached at `agents` (NaN when no threshold_seconds was given).
-/// asa_seconds : float or ndarray
-///     Average speed of answer reached at `agents`, seconds.
-/// occupancy : float or ndarray
-///     Occupancy reached at `agents`.
-#[pyclass(frozen, module = "wfmath", name = "Staffing")]
-struct PyStaffing {
-    #[pyo3(get)]
-    load: Py<PyAny>,
-    #[pyo3(get)]
-    agents: Py<PyAny>,
-    #[pyo3(get)]
-    scheduled: Py<PyAny>,
-    #[pyo3(get)]
-    service_level: Py<PyAny>,
-    #[pyo3(get)]
-    asa_seconds: Py<PyAny>,
-    #[pyo3(get)]
-    occupancy: Py<PyAny>,
-}
-
-const STAFFING_FIELDS: [&str; 6] = [
-    "load",
-    "agents",
-    "scheduled",
-    "service_level",
-    "asa_seconds",
-    "occupancy",
-];
-
-#[pymethods]
-impl PyStaffing {
-    /// The fields as a dict, ready for ``pandas.DataFrame(result.to_dict())``.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let dict = PyDict::new(py);
-        for (name, value) in STAFFING_FIELDS.iter().zip(self.values()) {
-            dict.set_item(name, value)?;
-        }
-        Ok(dict)
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let mut parts = Vec::with_capacity(STAFFING_FIELDS.len());
-        for (name, value) in STAFFING_FIELDS.iter().zip(self.values()) {
-            parts.push(format!("{name}={}", value.bind(py).repr()?));
-        }
-        Ok(format!("Staffing({})", parts.join(", ")))
-    }
-}
-
-impl PyStaffing {
-    fn values(&self) -> [&Py<PyAny>; 6] {
-        [
-            &self.load,
-            &self.agents,
-            &self.scheduled,
-            &self.service_level,
-            &self.asa_seconds,
-            &self.occupancy,
-        ]
+result_class! {
+    /// The answer of :func:`required_agents`: each field a scalar, or an array over the
+    /// broadcast input.
+    ///
+    /// Attributes
+    /// ----------
+    /// load : float or ndarray
+    ///     Offered load, Erlangs.
+    /// agents : int or ndarray of int64
+    ///     Agents needed on the phones (after the service targets and the occupancy cap).
+    /// scheduled : int or ndarray of int64
+    ///     Agents to schedule: ceil(agents / (1 - shrinkage)).
+    /// service_level : float or ndarray
+    ///     Service level reached at `agents` (NaN when no threshold_seconds was given).
+    /// asa_seconds : float or ndarray
+    ///     Average speed of answer reached at `agents`, seconds.
+    /// occupancy : float or ndarray
+    ///     Occupancy reached at `agents`.
+    PyStaffing as "Staffing" {
+        load,
+        agents,
+        scheduled,
+        service_level,
+        asa_seconds,
+        occupancy,
     }
 }
 

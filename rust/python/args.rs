@@ -260,6 +260,14 @@ pub(crate) enum Output<T> {
 }
 
 impl<T: Copy> Output<T> {
+    /// How many values satisfy `test`.
+    pub(crate) fn count(&self, test: impl Fn(&T) -> bool) -> usize {
+        match self {
+            Output::Scalar(value) => usize::from(test(value)),
+            Output::Array { values, .. } => values.iter().filter(|v| test(v)).count(),
+        }
+    }
+
     /// One output column, as a Python scalar or an ndarray of the broadcast shape.
     pub(crate) fn field<'py, U>(
         &self,

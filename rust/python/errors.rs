@@ -54,6 +54,17 @@ pub(crate) fn to_pyerr(
     pyerr
 }
 
+/// An option outside its set of names, e.g. an unknown service-level definition.
+pub(crate) fn invalid_option(py: Python<'_>, parameter: &str, value: &str, allowed: &str) -> PyErr {
+    let pyerr = InvalidInputError::new_err(format!(
+        "{parameter} must be one of {allowed}, got {value:?}"
+    ));
+    let parameter = parameter.into_pyobject(py).unwrap().into_any().unbind();
+    let value = value.into_pyobject(py).unwrap().into_any().unbind();
+    set_parts(py, &pyerr, parameter, value, py.None());
+    pyerr
+}
+
 fn set_parts(
     py: Python<'_>,
     err: &PyErr,

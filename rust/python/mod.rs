@@ -1,8 +1,10 @@
 //! The PyO3 face: argument parsing, array loops and error mapping. No numerics here.
 
+mod abandon;
 mod api;
 mod args;
 mod errors;
+mod results;
 
 use pyo3::prelude::*;
 
@@ -14,5 +16,6 @@ fn _wfmath(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "InvalidInputError",
         m.py().get_type::<errors::InvalidInputError>(),
     )?;
-    api::register(m)
+    api::register(m)?;
+    abandon::register(m)
 }

@@ -1,0 +1,214 @@
+//! Sizing with abandonment (Erlang A): the fewest agents meeting service-level and
+//! abandonment targets.
+//!
+//! Rules, as for Erlang C ([`crate::sizing`]) but over every agent count N >= 1, since the
+//! model is stable at any load: the smallest whole N meeting every given target (ties count
+//! as met); then at least ceil(load / max_occupancy); then scheduled = ceil(agents / (1 -
+//! shrinkage)). Zero calls need 0 agents.
+//!
+//! With short patience, the "excl_short_abandons", "short_abandons_ok" and "virtual"
+//! definitions (and "answered") can be met with agents <= load: so many callers hang up that
+//! those who stay are answered quickly. The answer is still the smallest N; callers of the
+//! Python face get a warning.
+
+use crate::erlang_a::{check_inputs, erlang_a, outcome, Outcome, SlDefinition};
+use crate::error::{non_negative, open_fraction, QueueError, Result};
+use crate::search::{first_meeting, Ladder};
+use crate::sizing::{apply_rules, check_rules, offered_load};
+use crate::ties;
+
+/// Service targets and staffing rules of one Erlang A sizing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TargetsA {
+    /// Minimum service level under `sl_definition`, in (0, 1).
+    pub sl_target: Option<f64>,
+    pub threshold_seconds: Option<f64>,
+    pub sl_definition: SlDefinition,
+    /// Maximum share of offered calls that abandon, in (0, 1).
+    pub abandon_target: Option<f64>,
+    /// Maximum offered load per agent, in (0, 1].
+    pub max_occupancy: Option<f64>,
+    /// Share of paid time not available for calls, in [0, 1).
+    pub shrinkage: f64,
+}
+
+impl TargetsA {
+    pub fn validate(&self) -> Result<()> {
+        if let Some(sl) = self.sl_target {
+            open_fraction("sl_target", sl)?;
+            if self.threshold_seconds.is_none() {
+                return Err(QueueError::Options {
+                    message: "threshold_seconds is required with sl_target",
+                });
+            }
+        }
+        if let Some(t) = self.threshold_seconds {
+            non_negative("threshold_seconds", t)?;
+        }
+        if let Some(ab) = self.abandon_target {
+            open_fraction("abandon_target", ab)?;
+        }
+        if self.sl_target.is_none() && self.abandon_target.is_none() {
+            return Err(QueueError::Options {
+                message: "give sl_target (with threshold_seconds) or abandon_target, or both",
+            });
+        }
+        check_rules(self.max_occupancy, self.shrinkage)
+    }
+}
+
+/// The answer of one Erlang A sizing.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StaffingA {
+    /// Offered load, Erlangs.
+    pub load: f64,
+    pub agents: u64,
+    pub scheduled: u64,
+    /// Service level under the chosen definition at `agents` (NaN without a threshold).
+    pub service_level: f64,
+    pub p_abandon: f64,
+    /// Mean wait of answered calls at `agents`, seconds.
+    pub asa_answered_seconds: f64,
+    /// Carried load per agent: load * (1 - p_abandon) / agents.
+    pub occupancy: f64,
+}
+
+struct AbandonLadder {
+    load: f64,
+    aht: f64,
+    patience: f64,
+    threshold: f64,
+}
+
+impl Ladder for AbandonLadder {
+    type State = Outcome;
+    fn at(&self, n: u64) -> Outcome {
+        outcome(n as f64, self.load, self.aht, self.patience, self.threshold)
+    }
+}
+
+/// Agents and scheduled staff for one interval, callers abandoning.
+pub fn required_agents_a(
+    calls: f64,
+    aht_seconds: f64,
+    interval_seconds: f64,
+    patience_seconds: f64,
+    targets: &TargetsA,
+) -> Result<StaffingA> {
+    let load = offered_load(calls, aht_seconds, interval_seconds)?;
+    check_inputs(1.0, load, aht_seconds, patience_seconds)?;
+    targets.validate()?;
+    let threshold = targets.threshold_seconds.unwrap_or(0.0);
+    if load == 0.0 {
+        return Ok(StaffingA {
+            load,
+            agents: 0,
+            scheduled: 0,
+            service_level: targets.threshold_seconds.map_or(f64::NAN, |_| 1.0),
+            p_abandon: 0.0,
+            asa_answered_seconds: 0.0,
+            occupancy: 0.0,
+        });
+    }
+    let meets = |_: u64, o: &Outcome| {
+        targets
+            .sl_target
+            .is_none_or(|sl| ties::at_least(o.service_level(targets.sl_definition), sl))
+            && targets
+                .abandon_target
+                .is_none_or(|ab| ties::at_most(o.p_abandon, ab))
+    };
+    let ladder = AbandonLadder {
+        load,
+        aht: aht_seconds,
+        patience: patience_seconds,
+        threshold,
+    };
+    let guess = load.ceil().max(1.0) as u64;
+    let (service_agents, _) = first_meeting(&ladder, 1, guess, meets);
+    let (agents, scheduled) = apply_rules(
+        service_agents,
+        load,
+        targets.max_occupancy,
+        targets.shrinkage,
+    );
+    let a = erlang_a(
+        agents as f64,
+        load,
+        aht_seconds,
+        patience_seconds,
+        threshold,
+    )?;
+    let sl = match targets.sl_definition {
+        SlDefinition::Answered => a.sl_answered,
+        SlDefinition::Offered => a.sl_offered,
+        SlDefinition::ExclShortAbandons => a.sl_excl_short_abandons,
+        SlDefinition::ShortAbandonsOk => a.sl_short_abandons_ok,
+        SlDefinition::Virtual => a.sl_virtual,
+    };
+    Ok(StaffingA {
+        load,
+        agents,
+        scheduled,
+        service_level: targets.threshold_seconds.map_or(f64::NAN, |_| sl),
+        p_abandon: a.p_abandon,
+        asa_answered_seconds: a.asa_answered_seconds,
+        occupancy: a.occupancy,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn targets(sl: Option<f64>, definition: SlDefinition, abandon: Option<f64>) -> TargetsA {
+        TargetsA {
+            sl_target: sl,
+            threshold_seconds: Some(20.0),
+            sl_definition: definition,
+            abandon_target: abandon,
+            max_occupancy: None,
+            shrinkage: 0.0,
+        }
+    }
+
+    /// Plain scan from one agent: slow, but obviously right.
+    fn scan(load: f64, aht: f64, patience: f64, t: &TargetsA) -> u64 {
+        (1..)
+            .find(|&n| {
+                let o = outcome(n as f64, load, aht, patience, 20.0);
+                t.sl_target
+                    .is_none_or(|sl| o.service_level(t.sl_definition) >= sl)
+                    && t.abandon_target.is_none_or(|ab| o.p_abandon <= ab)
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn search_agrees_with_a_scan() {
+        for &calls in &[3.0, 40.0, 100.0, 700.0] {
+            for &patience in &[10.0, 60.0, 300.0, 3600.0] {
+                for definition in [
+                    SlDefinition::Answered,
+                    SlDefinition::Offered,
+                    SlDefinition::ExclShortAbandons,
+                    SlDefinition::ShortAbandonsOk,
+                    SlDefinition::Virtual,
+                ] {
+                    for t in [
+                        targets(Some(0.8), definition, None),
+                        targets(None, definition, Some(0.05)),
+                        targets(Some(0.9), definition, Some(0.02)),
+                    ] {
+                        let got = required_agents_a(calls, 180.0, 1800.0, patience, &t).unwrap();
+                        assert_eq!(
+                            got.agents,
+                            scan(got.load, 180.0, patience, &t),
+                            "calls {calls} patience {patience} {t:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
