@@ -1,16 +1,21 @@
 """wfmath: contact-center workforce math with a Rust core.
 
-Erlang B and C, staffing to service-level and ASA targets, and the inverse problems, over
-scalars or NumPy arrays (broadcast like NumPy, computed in Rust with the GIL released).
+Erlang B and C, Erlang A (callers abandon), staffing to service-level, ASA and abandonment
+targets, and the inverse problems, over scalars or NumPy arrays (broadcast like NumPy,
+computed in Rust with the GIL released).
 Units live in the names: ``aht_seconds``, ``interval_seconds``; targets are fractions.
 """
 
 from wfmath._wfmath import (
     TIE_RTOL,
+    ErlangA,
     InvalidInputError,
     Staffing,
+    StaffingA,
+    StaffingWarning,
     __version__,
     asa,
+    erlang_a,
     erlang_b,
     erlang_c,
     log_erlang_b,
@@ -22,6 +27,7 @@ from wfmath._wfmath import (
     prob_wait_exceeds,
     queue_length,
     required_agents,
+    required_agents_a,
     required_lines,
     service_level,
     wait_quantile,
@@ -29,10 +35,14 @@ from wfmath._wfmath import (
 
 __all__ = [
     "TIE_RTOL",
+    "ErlangA",
     "InvalidInputError",
     "Staffing",
+    "StaffingA",
+    "StaffingWarning",
     "__version__",
     "asa",
+    "erlang_a",
     "erlang_b",
     "erlang_c",
     "log_erlang_b",
@@ -44,6 +54,7 @@ __all__ = [
     "prob_wait_exceeds",
     "queue_length",
     "required_agents",
+    "required_agents_a",
     "required_lines",
     "service_level",
     "wait_quantile",

@@ -11,10 +11,11 @@ FloatArray: TypeAlias = npt.NDArray[np.float64]
 IntArray: TypeAlias = npt.NDArray[np.int64]
 OnInvalid: TypeAlias = Literal["raise", "nan"]
 Real: TypeAlias = float | int
+SlDefinition: TypeAlias = Literal["answered", "offered", "excl_short_abandons", "short_abandons_ok", "virtual"]
 
 class InvalidInputError(ValueError):
     parameter: str | None
-    value: float | None
+    value: float | str | None
     index: int | tuple[int, ...] | None
 
 class Staffing:
@@ -25,6 +26,36 @@ class Staffing:
     asa_seconds: float | FloatArray
     occupancy: float | FloatArray
     def to_dict(self) -> dict[str, float | int | FloatArray | IntArray]: ...
+
+class StaffingWarning(UserWarning): ...
+
+class StaffingA:
+    load: float | FloatArray
+    agents: int | IntArray
+    scheduled: int | IntArray
+    service_level: float | FloatArray
+    p_abandon: float | FloatArray
+    asa_answered_seconds: float | FloatArray
+    occupancy: float | FloatArray
+    def to_dict(self) -> dict[str, float | int | FloatArray | IntArray]: ...
+
+class ErlangA:
+    p_wait: float | FloatArray
+    p_abandon: float | FloatArray
+    p_abandon_given_wait: float | FloatArray
+    mean_queue: float | FloatArray
+    asa_all_seconds: float | FloatArray
+    asa_answered_seconds: float | FloatArray
+    mean_wait_abandoned_seconds: float | FloatArray
+    occupancy: float | FloatArray
+    answered_within: float | FloatArray
+    abandoned_within: float | FloatArray
+    sl_answered: float | FloatArray
+    sl_offered: float | FloatArray
+    sl_excl_short_abandons: float | FloatArray
+    sl_short_abandons_ok: float | FloatArray
+    sl_virtual: float | FloatArray
+    def to_dict(self) -> dict[str, float | FloatArray]: ...
 
 @overload
 def erlang_b(servers: Real, load: Real, *, on_invalid: OnInvalid = "raise") -> float: ...
@@ -132,3 +163,26 @@ def max_aht(
     threshold_seconds: ArrayLike,
     on_invalid: OnInvalid = "raise",
 ) -> float | FloatArray: ...
+def erlang_a(
+    agents: ArrayLike,
+    load: ArrayLike,
+    aht_seconds: ArrayLike,
+    patience_seconds: ArrayLike,
+    threshold_seconds: ArrayLike,
+    *,
+    on_invalid: OnInvalid = "raise",
+) -> ErlangA: ...
+def required_agents_a(
+    calls: ArrayLike,
+    aht_seconds: ArrayLike,
+    interval_seconds: ArrayLike,
+    patience_seconds: ArrayLike,
+    *,
+    sl_target: ArrayLike | None = None,
+    threshold_seconds: ArrayLike | None = None,
+    sl_definition: SlDefinition = "answered",
+    abandon_target: ArrayLike | None = None,
+    max_occupancy: ArrayLike | None = None,
+    shrinkage: ArrayLike | None = None,
+    on_invalid: OnInvalid = "raise",
+) -> StaffingA: ...

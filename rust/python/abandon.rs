@@ -133,7 +133,7 @@ impl Fill for ErlangA {
 /// --------
 /// >>> a = erlang_a(14, 10.0, 180.0, 120.0, 20.0)
 /// >>> round(a.p_abandon, 4), round(a.sl_answered, 4), round(a.sl_offered, 4)
-/// (0.0305, 0.9084, 0.8807)
+/// (0.0228, 0.9545, 0.9327)
 #[pyfunction]
 #[pyo3(signature = (agents, load, aht_seconds, patience_seconds, threshold_seconds, *, on_invalid = "raise"))]
 fn erlang_a<'py>(
@@ -272,9 +272,10 @@ impl Fill for StaffingA {
 ///
 /// Examples
 /// --------
-/// >>> r = required_agents_a(100, 180.0, 1800.0, 120.0, sl_target=0.8, threshold_seconds=20.0)
+/// >>> r = required_agents_a(100, 180.0, 1800.0, 120.0, sl_target=0.8, threshold_seconds=20.0,
+/// ...                       abandon_target=0.05, shrinkage=0.3)
 /// >>> r.agents, r.scheduled, round(r.service_level, 4), round(r.p_abandon, 4)
-/// (13, 13, 0.8369, 0.0528)
+/// (13, 19, 0.9241, 0.0384)
 #[pyfunction]
 #[pyo3(signature = (
     calls, aht_seconds, interval_seconds, patience_seconds, *, sl_target = None,

@@ -57,7 +57,7 @@ pub(crate) fn to_pyerr(
 /// An option outside its set of names, e.g. an unknown service-level definition.
 pub(crate) fn invalid_option(py: Python<'_>, parameter: &str, value: &str, allowed: &str) -> PyErr {
     let pyerr = InvalidInputError::new_err(format!(
-        "{parameter} must be one of {allowed}, got {value:?}"
+        "{parameter} must be one of {allowed}, got '{value}'"
     ));
     let parameter = parameter.into_pyobject(py).unwrap().into_any().unbind();
     let value = value.into_pyobject(py).unwrap().into_any().unbind();
