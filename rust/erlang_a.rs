@@ -23,7 +23,7 @@ use crate::quadrature::{integrate, Concave};
 use crate::special::{digamma_diff, ln_recip_erlang_b, ln_scaled_lower_gamma};
 
 /// Below this many callers ahead, harmonic sums are added term by term.
-const DIRECT_SUM_LIMIT: f64 = 2000.0;
+const DIRECT_SUM_LIMIT: f64 = 64.0;
 /// A closed-form difference is kept when its estimated relative error is below this.
 const CLOSED_FORM_RTOL: f64 = 1e-11;
 
@@ -231,15 +231,30 @@ impl Concave for WaitDensity {
     }
 }
 
-/// `ln(a - b)` for `a = e^ln_a >= b = e^ln_b`, or None when the subtraction would lose more
-/// than `CLOSED_FORM_RTOL` given the absolute error `err` of the logs.
-fn ln_difference(ln_a: f64, ln_b: f64, err: f64) -> Option<f64> {
+/// How precisely the "within t" differences must be known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Precision {
+    /// 1e-11 relative: a difference that rounding would spoil is integrated directly.
+    Full,
+    /// Closed forms only, so cheap: a difference spoiled by rounding is then a negligible
+    /// share of its figure. Searches screen with this and settle near-ties with `Full`.
+    Screening,
+}
+
+/// `ln(a - b)` for `a = e^ln_a >= b = e^ln_b`, and whether it keeps `CLOSED_FORM_RTOL`
+/// given the absolute error `err` of the logs.
+fn ln_difference(ln_a: f64, ln_b: f64, err: f64) -> (f64, bool) {
     let r = ln_b - ln_a;
     if r == f64::NEG_INFINITY {
-        return Some(ln_a);
+        return (ln_a, true);
     }
     let gap = -r.exp_m1();
-    (gap > 0.0 && err * r.exp() <= CLOSED_FORM_RTOL * gap).then(|| ln_a + gap.ln())
+    let value = if gap > 0.0 {
+        ln_a + gap.ln()
+    } else {
+        f64::NEG_INFINITY
+    };
+    (value, gap > 0.0 && err * r.exp() <= CLOSED_FORM_RTOL * gap)
 }
 
 /// The chain of one case with finite patience and positive load, in log form.
@@ -284,7 +299,7 @@ impl Chain {
         (self.x / self.y).ln() + self.ln_g
     }
 
-    fn outcome(&self, threshold_seconds: f64, patience: f64) -> Outcome {
+    fn outcome(&self, threshold_seconds: f64, patience: f64, precision: Precision) -> Outcome {
         let no_wait = self.share(self.ln_idle);
         let answered = no_wait + self.share(self.ln_served_after_wait());
         let p_abandon = self.p_abandon();
@@ -313,7 +328,8 @@ impl Chain {
         let ln_g_t = ln_scaled_lower_gamma(x, y_t);
         let ln_s_t = shift + ln_one_plus_exp(ln_g_t);
         let ln_m_t = shift + ln_queue_sum(x, y_t, ln_g_t);
-        let err = 1e-15 * (4.0 + self.ln_g.abs() + ln_g_t.abs() + shift.abs() + 2.0 * x * q);
+        // A few ulps of each log and of the shift, plus the special functions' own error.
+        let err = 4e-15 + 4e-16 * (self.ln_g.abs() + ln_g_t.abs() + shift.abs() + 2.0 * x * q);
         let closed = (
             ln_difference(self.ln_s, ln_s_t, err),
             ln_difference(self.ln_g, shift + ln_g_t, err),
@@ -322,7 +338,8 @@ impl Chain {
         // S - S_t = x I0, G - G_t = y I1, M - M_t = y (x I2 + (1 - e^-q) S_t), with
         // I0 = ∫_0^q e^φ, I1 = ∫_0^q e^(φ - u), I2 = ∫_0^q e^φ (1 - e^-u).
         let (ln_ds, ln_dg, ln_dm) = match closed {
-            (Some(ds), Some(dg), Some(dm)) => (ds, dg, dm),
+            ((ds, true), (dg, true), (dm, true)) => (ds, dg, dm),
+            ((ds, _), (dg, _), (dm, _)) if precision == Precision::Screening => (ds, dg, dm),
             _ => {
                 let density = WaitDensity { x, y };
                 let peak = if y > x { (y / x).ln() } else { 0.0 };
@@ -355,6 +372,7 @@ pub(crate) fn outcome(
     aht_seconds: f64,
     patience_seconds: f64,
     threshold_seconds: f64,
+    precision: Precision,
 ) -> Outcome {
     if load == 0.0 {
         return Outcome {
@@ -376,8 +394,11 @@ pub(crate) fn outcome(
             virtual_within: sl,
         };
     }
-    Chain::new(agents, load, aht_seconds, patience_seconds)
-        .outcome(threshold_seconds, patience_seconds)
+    Chain::new(agents, load, aht_seconds, patience_seconds).outcome(
+        threshold_seconds,
+        patience_seconds,
+        precision,
+    )
 }
 
 fn from_outcome(o: Outcome, p_wait: f64, occupancy: f64) -> impl Fn([f64; 4]) -> ErlangA {
@@ -423,6 +444,7 @@ pub fn erlang_a(
         aht_seconds,
         patience_seconds,
         threshold_seconds,
+        Precision::Full,
     );
     let (aht, patience) = (aht_seconds, patience_seconds);
     if load == 0.0 {
@@ -536,7 +558,7 @@ mod tests {
             (30.0, 20.0, 30.0, 60.0),
         ] {
             let chain = Chain::new(n, load, 180.0, patience);
-            let closed = chain.outcome(t, patience);
+            let closed = chain.outcome(t, patience, Precision::Full);
             let (x, y) = (chain.x, chain.y);
             let q = t / patience;
             let peak = if y > x { (y / x).ln() } else { 0.0 };

@@ -11,7 +11,7 @@
 //! those who stay are answered quickly. The answer is still the smallest N; callers of the
 //! Python face get a warning.
 
-use crate::erlang_a::{check_inputs, erlang_a, outcome, Outcome, SlDefinition};
+use crate::erlang_a::{check_inputs, erlang_a, outcome, Outcome, Precision, SlDefinition};
 use crate::error::{non_negative, open_fraction, QueueError, Result};
 use crate::search::{first_meeting, Ladder};
 use crate::sizing::{apply_rules, check_rules, offered_load};
@@ -80,12 +80,75 @@ struct AbandonLadder {
     threshold: f64,
 }
 
+impl AbandonLadder {
+    fn figures(&self, n: u64, precision: Precision) -> Outcome {
+        let (load, aht, patience) = (self.load, self.aht, self.patience);
+        outcome(n as f64, load, aht, patience, self.threshold, precision)
+    }
+
+    fn exact(&self, n: u64) -> Outcome {
+        self.figures(n, Precision::Full)
+    }
+}
+
 impl Ladder for AbandonLadder {
     type State = Outcome;
     fn at(&self, n: u64) -> Outcome {
-        outcome(n as f64, self.load, self.aht, self.patience, self.threshold)
+        self.figures(n, Precision::Screening)
     }
 }
+
+/// How far the binding target is exceeded (negative: missed).
+fn margin(o: &Outcome, targets: &TargetsA) -> f64 {
+    let sl = targets.sl_target.map_or(f64::INFINITY, |sl| {
+        o.service_level(targets.sl_definition) - sl
+    });
+    let abandon = targets
+        .abandon_target
+        .map_or(f64::INFINITY, |ab| ab - o.p_abandon);
+    sl.min(abandon)
+}
+
+/// A starting point for the search: secant steps over real-valued agents (every figure is
+/// smooth in N through the continuous extension) on the logs of the shares that miss, which
+/// fall nearly linearly as agents are added.
+fn secant_guess(ladder: &AbandonLadder, targets: &TargetsA) -> u64 {
+    let at = |n: f64| {
+        let (load, aht, patience) = (ladder.load, ladder.aht, ladder.patience);
+        let o = outcome(
+            n,
+            load,
+            aht,
+            patience,
+            ladder.threshold,
+            Precision::Screening,
+        );
+        let sl = targets.sl_target.map_or(f64::INFINITY, |sl| {
+            (-sl).ln_1p() - (-o.service_level(targets.sl_definition)).ln_1p()
+        });
+        let abandon = targets
+            .abandon_target
+            .map_or(f64::INFINITY, |ab| ab.ln() - o.p_abandon.ln());
+        sl.min(abandon)
+    };
+    let step = ladder.load.sqrt().max(1.0);
+    let (mut n0, mut n1) = (ladder.load.max(1.0), ladder.load.max(1.0) + step);
+    let (mut m0, mut m1) = (at(n0), at(n1));
+    for _ in 0..4 {
+        if m1 == m0 || !m1.is_finite() || (n1 - n0).abs() < 0.25 {
+            break;
+        }
+        // Flat stretches (service level near 0 at heavy overload) would throw the step far.
+        let next = (n1 - m1 * (n1 - n0) / (m1 - m0)).clamp(1.0, n1 + 4.0 * step);
+        (n0, m0) = (n1, m1);
+        n1 = next;
+        m1 = at(n1);
+    }
+    n1.ceil() as u64
+}
+
+/// Screened figures decide unless the margin is within this of zero.
+const SCREEN_MARGIN: f64 = 1e-6;
 
 /// Agents and scheduled staff for one interval, callers abandoning.
 pub fn required_agents_a(
@@ -110,7 +173,18 @@ pub fn required_agents_a(
             occupancy: 0.0,
         });
     }
-    let meets = |_: u64, o: &Outcome| {
+    let ladder = AbandonLadder {
+        load,
+        aht: aht_seconds,
+        patience: patience_seconds,
+        threshold,
+    };
+    let meets = |n: u64, screened: &Outcome| {
+        let m = margin(screened, targets);
+        if m.abs() > SCREEN_MARGIN {
+            return m > 0.0;
+        }
+        let o = ladder.exact(n);
         targets
             .sl_target
             .is_none_or(|sl| ties::at_least(o.service_level(targets.sl_definition), sl))
@@ -118,13 +192,7 @@ pub fn required_agents_a(
                 .abandon_target
                 .is_none_or(|ab| ties::at_most(o.p_abandon, ab))
     };
-    let ladder = AbandonLadder {
-        load,
-        aht: aht_seconds,
-        patience: patience_seconds,
-        threshold,
-    };
-    let guess = load.ceil().max(1.0) as u64;
+    let guess = secant_guess(&ladder, targets);
     let (service_agents, _) = first_meeting(&ladder, 1, guess, meets);
     let (agents, scheduled) = apply_rules(
         service_agents,
@@ -176,7 +244,7 @@ mod tests {
     fn scan(load: f64, aht: f64, patience: f64, t: &TargetsA) -> u64 {
         (1..)
             .find(|&n| {
-                let o = outcome(n as f64, load, aht, patience, 20.0);
+                let o = outcome(n as f64, load, aht, patience, 20.0, Precision::Full);
                 t.sl_target
                     .is_none_or(|sl| o.service_level(t.sl_definition) >= sl)
                     && t.abandon_target.is_none_or(|ab| o.p_abandon <= ab)
