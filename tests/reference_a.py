@@ -80,7 +80,7 @@ def _exact_difference(f, negligible):
             diff = a - b
         if previous is not None and abs(diff - previous) <= mpf(10) ** -30 * abs(diff):
             return +diff
-        if abs(a) * mpf(10) ** (10 - dps) < negligible:
+        if abs(diff) + abs(a) * mpf(10) ** (10 - dps) < negligible:
             return mpf(0)
         previous = diff
     raise AssertionError("difference did not settle")
