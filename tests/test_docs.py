@@ -38,10 +38,11 @@ def test_stubs_cover_the_public_api():
     assert (ROOT / "python" / "wfmath" / "py.typed").exists()
 
 
-def test_readme_quick_start_runs():
-    readme = (ROOT / "README.md").read_text()
-    code = re.search(r"## Quick start\s+```python\n(.*?)```", readme, re.S).group(1)
-    exec(compile(code, "README.md", "exec"), {})
+def test_readme_examples_run():
+    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    assert blocks
+    for code in blocks:
+        exec(compile(code, "README.md", "exec"), {})
 
 
 def test_example_job_prints_a_plan():
