@@ -6,6 +6,7 @@
 pub mod erlang;
 pub mod erlang_a;
 pub mod error;
+pub mod interval;
 pub mod inverse;
 mod quadrature;
 mod search;

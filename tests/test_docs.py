@@ -33,7 +33,8 @@ def test_docstring_examples_run(name):
 
 def test_stubs_cover_the_public_api():
     stub = (ROOT / "python" / "wfmath" / "_wfmath.pyi").read_text()
-    for name in wfmath.__all__:
+    from_extension = [n for n in wfmath.__all__ if n in vars(wfmath._wfmath)]
+    for name in from_extension:
         assert re.search(rf"\b(def|class) {name}\b|^{name}:", stub, re.M), name
     assert (ROOT / "python" / "wfmath" / "py.typed").exists()
 

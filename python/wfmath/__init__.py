@@ -32,6 +32,9 @@ from wfmath._wfmath import (
     service_level,
     wait_quantile,
 )
+from wfmath.actuals import actuals, plan_vs_actual
+from wfmath.plans import evaluate, plan
+from wfmath.rollups import rebin, rollup
 
 __all__ = [
     "TIE_RTOL",
@@ -41,21 +44,27 @@ __all__ = [
     "StaffingA",
     "StaffingWarning",
     "__version__",
+    "actuals",
     "asa",
     "erlang_a",
     "erlang_b",
     "erlang_c",
+    "evaluate",
     "log_erlang_b",
     "max_aht",
     "max_calls",
     "max_load",
     "occupancy",
     "offered_load",
+    "plan",
+    "plan_vs_actual",
     "prob_wait_exceeds",
     "queue_length",
+    "rebin",
     "required_agents",
     "required_agents_a",
     "required_lines",
+    "rollup",
     "service_level",
     "wait_quantile",
 ]

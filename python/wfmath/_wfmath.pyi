@@ -186,3 +186,9 @@ def required_agents_a(
     shrinkage: ArrayLike | None = None,
     on_invalid: OnInvalid = "raise",
 ) -> StaffingA: ...
+def group_totals_kernel(
+    codes: npt.NDArray[np.int64],
+    groups: int,
+    sum_columns: list[FloatArray],
+    max_columns: list[FloatArray],
+) -> tuple[FloatArray, FloatArray, IntArray]: ...

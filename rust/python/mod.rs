@@ -4,6 +4,7 @@ mod abandon;
 mod api;
 mod args;
 mod errors;
+mod interval;
 mod results;
 
 use pyo3::prelude::*;
@@ -17,5 +18,6 @@ fn _wfmath(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.py().get_type::<errors::InvalidInputError>(),
     )?;
     api::register(m)?;
-    abandon::register(m)
+    abandon::register(m)?;
+    m.add_function(wrap_pyfunction!(interval::group_totals_kernel, m)?)
 }

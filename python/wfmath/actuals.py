@@ -1,0 +1,242 @@
+"""ACD actuals: service level under each definition, ASA, AHT, abandonment and occupancy over
+any grouping, all as ratios of sums; and plan versus actual."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from wfmath import _tables as t
+from wfmath.rollups import _group_keys
+
+#: Default column names of an ACD interval report, by role.
+ACTUAL_COLUMNS: dict[str, str] = {
+    "interval": "interval_start",
+    "queue": "queue",
+    "offered": "offered",
+    "answered": "answered",
+    "answered_within": "answered_within",
+    "abandoned": "abandoned",
+    "abandoned_within": "abandoned_within",
+    "handle_seconds": "handle_seconds",
+    "wait_seconds": "wait_seconds",
+    "staffed_seconds": "staffed_seconds",
+}
+
+REQUIRED = ("offered", "answered", "answered_within", "abandoned")
+OPTIONAL = ("abandoned_within", "handle_seconds", "wait_seconds", "staffed_seconds")
+
+
+def figures(s: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """Every figure the sums `s` allow, each a ratio of sums (NaN over a zero denominator)."""
+    out = {
+        "sl_answered": t.ratio(s["answered_within"], s["answered"]),
+        "sl_offered": t.ratio(s["answered_within"], s["offered"]),
+    }
+    if "abandoned_within" in s:
+        short = s["abandoned_within"]
+        out["sl_excl_short_abandons"] = t.ratio(s["answered_within"], s["offered"] - short)
+        out["sl_short_abandons_ok"] = t.ratio(s["answered_within"] + short, s["offered"])
+    out["abandon_rate"] = t.ratio(s["abandoned"], s["offered"])
+    if "abandoned_within" in s:
+        out["abandon_rate_excl_short"] = t.ratio(s["abandoned"] - short, s["offered"] - short)
+    if "wait_seconds" in s:
+        out["asa_seconds"] = t.ratio(s["wait_seconds"], s["answered"])
+    if "handle_seconds" in s:
+        out["aht_seconds"] = t.ratio(s["handle_seconds"], s["answered"])
+        if "staffed_seconds" in s:
+            out["occupancy"] = t.ratio(s["handle_seconds"], s["staffed_seconds"])
+    return out
+
+
+def _checked_counts(data: pd.DataFrame, names: Mapping[str, str], on_invalid: str) -> dict[str, np.ndarray]:
+    """The report's columns, checked row by row; bad rows become NaN with on_invalid="nan"."""
+    present = [r for r in REQUIRED + OPTIONAL if r in REQUIRED or names[r] in data.columns]
+    t.require(data, [names[r] for r in REQUIRED], "ACD report")
+    bad = t.BadRows(data, on_invalid)
+    values = t.check_counts(data, bad, [names[r] for r in present])
+    v = {role: values[names[role]] for role in present}
+    for part, whole in (("answered", "offered"), ("answered_within", "answered"), ("abandoned_within", "abandoned")):
+        if part in v:
+            bad.check(v[part] > v[whole], names[part], v[part], f"must be <= {names[whole]}")
+    bad.check(
+        v["answered"] + v["abandoned"] > v["offered"],
+        names["abandoned"],
+        v["abandoned"],
+        f"must be <= {names['offered']} - {names['answered']}",
+    )
+    for role in v:
+        v[role] = np.where(bad.mask, np.nan, v[role])
+    t.warn_invalid(int(bad.mask.sum()), "actuals")
+    return v
+
+
+def actuals(
+    report: Any,
+    *,
+    freq: str | None = "D",
+    by: str | Sequence[str] | None = "queue",
+    columns: Mapping[str, str] | None = None,
+    on_invalid: str = "raise",
+) -> Any:
+    """Figures of ACD interval counts, rolled up by period and group as ratios of sums.
+
+    Parameters
+    ----------
+    report : pandas.DataFrame, polars.DataFrame or pyarrow.Table
+        One row per interval (and queue) with counts: ``offered``, ``answered``,
+        ``answered_within`` and ``abandoned`` (required); ``abandoned_within``,
+        ``handle_seconds`` (total handle time), ``wait_seconds`` (total wait of answered calls)
+        and ``staffed_seconds`` (signed-in time) when available. Rename with `columns`.
+    freq, by
+        As for :func:`wfmath.rollup`; ``freq=None, by=None`` keeps one row per interval.
+    columns : mapping, optional
+        Role -> column name, e.g. ``{"answered_within": "ans_20s"}``.
+    on_invalid : {"raise", "nan"}
+        Raise on a bad row (negative or NaN count, answered > offered, answered within the
+        threshold > answered, abandoned within > abandoned), naming the column, the row's
+        index label and the value; or leave that row out (NaN) and warn with the count.
+
+    Returns
+    -------
+    Same kind as `report`
+        Sums of the counts, and every figure the columns allow, each a ratio of sums (NaN
+        when its denominator is 0): ``sl_answered`` (answered within t / answered),
+        ``sl_offered`` (/ offered), ``sl_excl_short_abandons`` (/ (offered - abandoned
+        within t)), ``sl_short_abandons_ok`` ((answered + abandoned within t) / offered),
+        ``abandon_rate``, ``abandon_rate_excl_short``, ``asa_seconds``, ``aht_seconds``,
+        ``occupancy`` (handle / staffed time).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> acd = pd.DataFrame({"interval_start": pd.date_range("2026-03-02 08:00", periods=2, freq="30min"),
+    ...                     "offered": [100, 50], "answered": [90, 50], "answered_within": [60, 50],
+    ...                     "abandoned": [10, 0], "abandoned_within": [4, 0]})
+    >>> actuals(acd)[["sl_answered", "sl_offered", "sl_excl_short_abandons"]].round(4).values.tolist()
+    [[0.7857, 0.7333, 0.7534]]
+    """
+    source = t.as_frame(report, "report")
+    data = source.data
+    names = t.resolve_columns(ACTUAL_COLUMNS, columns)
+    v = _checked_counts(data, names, on_invalid)
+    keys = _group_keys(data, names, by, freq)
+    if names["interval"] in data.columns:
+        t.check_unique(data, [c for c in (names["queue"], names["interval"]) if c in data.columns])
+    valid = ~np.isnan(v["offered"])
+    g = t.totals(keys, {role: np.where(valid, col, 0.0) for role, col in v.items()}) if keys else None
+    sums = g if g is not None else pd.DataFrame(v, index=data.index)
+    out = pd.DataFrame(index=sums.index)
+    for role in v:
+        out[names[role]] = sums[role]
+    for name, values in figures({role: sums[role].to_numpy() for role in v}).items():
+        out[name] = values
+    return source.give_back(out)
+
+
+def plan_vs_actual(
+    plan: Any,
+    report: Any,
+    *,
+    freq: str | None = None,
+    by: str | Sequence[str] | None = "queue",
+    columns: Mapping[str, str] | None = None,
+) -> Any:
+    """Actual calls, AHT and staff against the plan, per interval or rolled up.
+
+    Parameters
+    ----------
+    plan : pandas.DataFrame, polars.DataFrame or pyarrow.Table
+        A plan from :func:`wfmath.plan` (calls, ``aht_seconds``, ``agents``, ``interval_seconds``).
+    report : pandas.DataFrame, polars.DataFrame or pyarrow.Table
+        The ACD report of the same intervals, as for :func:`actuals`, with ``handle_seconds``
+        and ``staffed_seconds``.
+    freq, by
+        ``freq=None`` (the default) keeps one row per (queue, interval); else the figures are
+        rolled up by period and `by` as for :func:`wfmath.rollup`.
+    columns : mapping, optional
+        Role -> column name for both frames (plan and ACD roles).
+
+    Returns
+    -------
+    Same kind as `plan`
+        ``calls_plan``, ``calls_actual`` (offered), ``aht_plan``, ``aht_actual`` (handle /
+        answered), ``agent_hours_plan``, ``agent_hours_actual`` (staffed), each pair with
+        ``*_variance`` (actual - plan) and ``*_ratio`` (actual / plan). Rolled-up AHTs are
+        ratios of sums. Intervals in only one frame count with zeros for the other.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wfmath import plan as make_plan
+    >>> starts = pd.date_range("2026-03-02 08:00", periods=2, freq="30min")
+    >>> p = make_plan(pd.DataFrame({"interval_start": starts, "calls": [100.0, 80.0], "aht_seconds": 180.0}),
+    ...               sl_target=0.8, threshold_seconds=20.0)
+    >>> acd = pd.DataFrame({"interval_start": starts, "offered": [120, 70], "answered": [110, 70],
+    ...                     "answered_within": [80, 60], "abandoned": [10, 0],
+    ...                     "handle_seconds": [110 * 200.0, 70 * 170.0], "staffed_seconds": [14 * 1800.0, 11 * 1800.0]})
+    >>> day = plan_vs_actual(p, acd, freq="D")
+    >>> day[["calls_variance", "aht_actual", "agent_hours_variance"]].round(2).values.tolist()
+    [[10.0, 188.33, 0.0]]
+    """
+    planned = t.as_frame(plan, "plan")
+    actual = t.as_frame(report, "report").data
+    names = t.resolve_columns(
+        {**ACTUAL_COLUMNS, "calls": "calls", "aht_seconds": "aht_seconds", "agents": "agents"}, columns
+    )
+    p = planned.data
+    t.require(p, [names["interval"], names["calls"], names["aht_seconds"], names["agents"], "interval_seconds"], "plan")
+    t.require(
+        actual, [names[r] for r in ("interval", "offered", "answered", "handle_seconds", "staffed_seconds")], "report"
+    )
+    keys = [c for c in (names["queue"], names["interval"]) if c in p.columns]
+    t.check_unique(p, keys)
+    t.check_unique(actual, keys)
+    v = _checked_counts(actual, names, "raise")
+    left = pd.DataFrame({k: p[k] for k in keys})
+    left["calls_plan"] = t.numeric(p, names["calls"])
+    left["handle_plan"] = left["calls_plan"] * t.numeric(p, names["aht_seconds"])
+    left["agent_seconds_plan"] = t.numeric(p, names["agents"]) * t.numeric(p, "interval_seconds")
+    right = pd.DataFrame({k: actual[k] for k in keys})
+    right["calls_actual"] = v["offered"]
+    right["answered_actual"] = v["answered"]
+    right["handle_actual"] = v["handle_seconds"]
+    right["agent_seconds_actual"] = v["staffed_seconds"]
+    both = left.merge(right, on=keys, how="outer", sort=True).fillna(
+        {
+            c: 0.0
+            for c in (
+                "calls_plan",
+                "handle_plan",
+                "agent_seconds_plan",
+                "calls_actual",
+                "answered_actual",
+                "handle_actual",
+                "agent_seconds_actual",
+            )
+        }
+    )
+    values = [c for c in both.columns if c not in keys]
+    if freq is None:
+        sums = both.set_index(keys)
+    else:
+        group = _group_keys(both, names, by, freq)
+        sums = t.totals(group, {c: both[c].to_numpy() for c in values}).drop(columns="rows")
+    out = pd.DataFrame(index=sums.index)
+    pairs = {
+        "calls": (sums["calls_plan"], sums["calls_actual"]),
+        "aht": (
+            t.ratio(sums["handle_plan"], sums["calls_plan"]),
+            t.ratio(sums["handle_actual"], sums["answered_actual"]),
+        ),
+        "agent_hours": (sums["agent_seconds_plan"] / 3600.0, sums["agent_seconds_actual"] / 3600.0),
+    }
+    for name, (planned_values, actual_values) in pairs.items():
+        out[f"{name}_plan"] = np.asarray(planned_values)
+        out[f"{name}_actual"] = np.asarray(actual_values)
+        out[f"{name}_variance"] = out[f"{name}_actual"] - out[f"{name}_plan"]
+        out[f"{name}_ratio"] = t.ratio(out[f"{name}_actual"], out[f"{name}_plan"])
+    return planned.give_back(out)

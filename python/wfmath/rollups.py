@@ -1,0 +1,238 @@
+"""Roll-ups of interval plans by day, week, month and queue, and re-binning of intervals.
+
+Every rolled-up figure is a ratio of sums over the group's intervals, summed in Rust: service
+level and ASA weighted by calls (intervals without calls weigh nothing), occupancy =
+workload / staffed time. Never an average of averages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from wfmath import _tables as t
+from wfmath._wfmath import TIE_RTOL
+from wfmath.plans import PLAN_COLUMNS, infer_interval_seconds
+
+
+def _group_keys(
+    data: pd.DataFrame, names: Mapping[str, str], by: str | Sequence[str] | None, freq: str | None
+) -> list[pd.Series]:
+    """The key columns of a roll-up: `by` (role names or columns) and the period of `freq`."""
+    wanted = [by] if isinstance(by, str) else list(by or [])
+    keys = []
+    for key in wanted:
+        column = names.get(key, key)
+        if column not in data.columns:
+            if key == "queue" and by == "queue":
+                continue  # the default grouping, on a frame without queues
+            raise ValueError(f"cannot group by {key!r}: the frame has no column {column!r}")
+        keys.append(data[column])
+    if freq is not None:
+        t.require(data, [names["interval"]], "frame")
+        keys.append(t.period_start(data[names["interval"]], freq).rename("period"))
+    return keys
+
+
+def _met(data: pd.DataFrame, sl_target: Any, asa_target_seconds: Any) -> np.ndarray | None:
+    """Whether each interval met its targets (ties count as met), or None without targets."""
+
+    def target(value: Any, name: str) -> Any:
+        if isinstance(value, str):
+            return t.numeric(data, value)
+        if value is None and name in data.columns:
+            return t.numeric(data, name)
+        return value
+
+    sl, asa_max = target(sl_target, "sl_target"), target(asa_target_seconds, "asa_target_seconds")
+    if sl is None and asa_max is None:
+        return None
+    met = np.ones(len(data), dtype=bool)
+    if sl is not None:
+        met &= t.numeric(data, "service_level") >= np.asarray(sl) * (1 - TIE_RTOL)
+    if asa_max is not None:
+        met &= t.numeric(data, "asa_seconds") <= np.asarray(asa_max) * (1 + TIE_RTOL)
+    return met
+
+
+def rollup(
+    plan: Any,
+    *,
+    freq: str | None = "D",
+    by: str | Sequence[str] | None = "queue",
+    sl_target: float | str | None = None,
+    asa_target_seconds: float | str | None = None,
+    paid_hours_per_fte: float | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> Any:
+    """Roll a plan (from :func:`wfmath.plan` or :func:`wfmath.evaluate`) up by period and group.
+
+    Parameters
+    ----------
+    plan : pandas.DataFrame, polars.DataFrame or pyarrow.Table
+        Per-interval rows with calls, ``aht_seconds``, ``agents``, ``service_level``,
+        ``asa_seconds`` and ``interval_seconds`` (and ``scheduled``, ``p_abandon`` if there).
+    freq : str or None
+        Period: "D" (days), "W" (weeks from Monday), "M" (months), any fixed pandas frequency
+        ("h", "30min"), or None for the whole span.
+    by : str, sequence of str, or None
+        Groups beside the period: roles ("queue") or column names. The default groups by
+        queue when the plan has a queue column.
+    sl_target, asa_target_seconds : float or str, optional
+        Targets that decide which intervals met them (a number or a column; by default the
+        plan's own ``sl_target``/``asa_target_seconds`` columns if present).
+    paid_hours_per_fte : float, optional
+        Paid hours of one full-time agent in the period (e.g. 8 for days, 40 for weeks):
+        adds ``fte`` = agent_hours / paid_hours_per_fte (and ``scheduled_fte``).
+    columns : mapping, optional
+        Role -> column name, as for :func:`wfmath.plan`.
+
+    Returns
+    -------
+    Same kind as `plan`
+        One row per group, indexed by the group keys (pandas): ``calls``, ``aht_seconds``
+        (calls-weighted), ``workload_hours``, ``service_level`` and ``asa_seconds``
+        (calls-weighted; NaN for a group without calls), ``occupancy`` (workload / agent
+        time), ``agent_hours``, ``peak_agents``, ``intervals``, ``intervals_with_calls`` and,
+        with targets, ``share_intervals_met`` and ``share_calls_met`` (over intervals with calls).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wfmath import plan
+    >>> day = pd.DataFrame({"interval_start": pd.date_range("2026-03-02 08:00", periods=4, freq="30min"),
+    ...                     "calls": [80.0, 120.0, 60.0, 0.0], "aht_seconds": 240.0})
+    >>> r = rollup(plan(day, sl_target=0.8, threshold_seconds=20.0), paid_hours_per_fte=8.0)
+    >>> r[["calls", "agent_hours", "peak_agents", "fte"]].round(3).values.tolist()
+    [[260.0, 22.5, 20.0, 2.812]]
+    """
+    source = t.as_frame(plan, "plan")
+    data = source.data
+    names = t.resolve_columns(PLAN_COLUMNS, columns)
+    needed = [names["calls"], names["aht_seconds"], names["agents"], "service_level", "asa_seconds"]
+    t.require(data, [*needed, "interval_seconds"], "plan")
+    calls = t.numeric(data, names["calls"])
+    busy = calls > 0
+    weight = np.where(busy, calls, 0.0)
+    seconds = t.numeric(data, "interval_seconds")
+    sums = {
+        "calls": calls,
+        "handle_seconds": weight * t.numeric(data, names["aht_seconds"]),
+        "sl_weighted": np.where(busy, calls * t.numeric(data, "service_level"), 0.0),
+        "asa_weighted": np.where(busy, calls * t.numeric(data, "asa_seconds"), 0.0),
+        "agent_seconds": t.numeric(data, names["agents"]) * seconds,
+        "with_calls": busy.astype(np.float64),
+    }
+    maxima = {"peak_agents": t.numeric(data, names["agents"])}
+    if "scheduled" in data.columns:
+        sums["scheduled_seconds"] = t.numeric(data, "scheduled") * seconds
+        maxima["peak_scheduled"] = t.numeric(data, "scheduled")
+    if "p_abandon" in data.columns:
+        sums["abandon_weighted"] = np.where(busy, calls * t.numeric(data, "p_abandon"), 0.0)
+    met = _met(data, sl_target, asa_target_seconds)
+    if met is not None:
+        sums["met"] = (busy & met).astype(np.float64)
+        sums["calls_met"] = np.where(busy & met, calls, 0.0)
+    g = t.totals(_group_keys(data, names, by, freq), sums, maxima)
+    out = pd.DataFrame(index=g.index)
+    out["calls"] = g["calls"]
+    out["aht_seconds"] = t.ratio(g["handle_seconds"], g["calls"])
+    out["workload_hours"] = g["handle_seconds"] / 3600.0
+    out["service_level"] = t.ratio(g["sl_weighted"], g["calls"])
+    out["asa_seconds"] = t.ratio(g["asa_weighted"], g["calls"])
+    if "abandon_weighted" in g:
+        out["p_abandon"] = t.ratio(g["abandon_weighted"], g["calls"])
+    out["occupancy"] = t.ratio(g["handle_seconds"], g["agent_seconds"])
+    out["agent_hours"] = g["agent_seconds"] / 3600.0
+    out["peak_agents"] = g["peak_agents"]
+    if "scheduled_seconds" in g:
+        out["scheduled_hours"] = g["scheduled_seconds"] / 3600.0
+        out["peak_scheduled"] = g["peak_scheduled"]
+    if paid_hours_per_fte is not None:
+        if not paid_hours_per_fte > 0:
+            raise ValueError(f"paid_hours_per_fte must be > 0, got {paid_hours_per_fte!r}")
+        out["fte"] = out["agent_hours"] / paid_hours_per_fte
+        if "scheduled_hours" in out:
+            out["scheduled_fte"] = out["scheduled_hours"] / paid_hours_per_fte
+    out["intervals"] = g["rows"]
+    out["intervals_with_calls"] = g["with_calls"].astype(np.int64)
+    if met is not None:
+        out["share_intervals_met"] = t.ratio(g["met"], g["with_calls"])
+        out["share_calls_met"] = t.ratio(g["calls_met"], g["calls"])
+    return source.give_back(out)
+
+
+def rebin(frame: Any, minutes: int, *, columns: Mapping[str, str] | None = None) -> Any:
+    """Merge intervals into coarser ones: 15 -> 30 -> 60 minutes (any multiple).
+
+    Calls are summed, AHT is weighted by handle time (by calls; the plain mean where there are
+    no calls), staff columns (``agents``, ``scheduled``) are averaged over time, a missing
+    sub-interval counting as no calls and no staff.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame, polars.DataFrame or pyarrow.Table
+        Intervals with start timestamps, calls and ``aht_seconds`` (optional queue and staff).
+    minutes : int
+        The new interval length, a multiple of the current one.
+    columns : mapping, optional
+        Role -> column name, as for :func:`wfmath.plan`.
+
+    Returns
+    -------
+    Same kind as `frame`
+        One row per (queue,) new interval, in order, with ``sub_intervals`` (how many input
+        intervals it holds).
+
+    Raises
+    ------
+    ValueError
+        A finer or non-multiple target length, or a timestamp off the input's grid.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> q = pd.DataFrame({"interval_start": pd.date_range("2026-03-02 08:00", periods=4, freq="15min"),
+    ...                   "calls": [10.0, 30.0, 0.0, 20.0], "aht_seconds": [200.0, 300.0, 250.0, 240.0]})
+    >>> rebin(q, 30)[["calls", "aht_seconds"]].values.tolist()
+    [[40.0, 275.0], [20.0, 240.0]]
+    """
+    source = t.as_frame(frame)
+    data = source.data
+    names = t.resolve_columns(PLAN_COLUMNS, columns)
+    interval = names["interval"]
+    t.require(data, [interval, names["calls"], names["aht_seconds"]], "frame")
+    step = infer_interval_seconds(data, names)
+    target = float(minutes) * 60.0
+    if target < step or target % step:
+        raise ValueError(
+            f"minutes={minutes!r} is not a multiple of the input's {step / 60:g}-minute intervals: "
+            "re-binning only merges intervals"
+        )
+    times = data[interval]
+    offset = (times - times.dt.floor("D")).dt.total_seconds().to_numpy()
+    off_grid = offset % step != 0
+    if off_grid.any():
+        row = int(np.argmax(off_grid))
+        raise ValueError(
+            f"column {interval!r} is not aligned to the {step / 60:g}-minute grid: "
+            f"{times.iloc[row]!r} at row {t.shown(data.index[row])}"
+        )
+    calls = t.numeric(data, names["calls"])
+    aht = t.numeric(data, names["aht_seconds"])
+    sums = {"calls": calls, "handle": calls * aht, "aht": aht}
+    staff = [c for c in (names["agents"], "scheduled") if c in data.columns]
+    sums |= {c: t.numeric(data, c) for c in staff}
+    keys = [data[names["queue"]]] if names["queue"] in data.columns else []
+    g = t.totals([*keys, times.dt.floor(f"{minutes}min").rename(interval)], sums)
+    out = g.index.to_frame(index=False)
+    out[names["calls"]] = g["calls"].to_numpy()
+    mean_aht = g["aht"].to_numpy() / g["rows"].to_numpy()
+    out[names["aht_seconds"]] = np.where(g["calls"] > 0, t.ratio(g["handle"], g["calls"]), mean_aht)
+    for c in staff:
+        out[c] = g[c].to_numpy() * step / target
+    out["sub_intervals"] = g["rows"].to_numpy()
+    return source.give_back(out)
