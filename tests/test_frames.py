@@ -237,7 +237,7 @@ def test_actuals_accept_polars_and_pyarrow(acd):
 @pytest.mark.parametrize(
     ("column", "value", "message"),
     [
-        ("offered", -1, r"column 'offered' must be >= 0, got -1.0 at row 4"),
+        ("offered", -1, r"column 'offered' must be finite and >= 0, got -1.0 at row 4"),
         ("answered", 11, r"column 'answered' must be <= offered, got 11.0 at row 3"),
         ("answered_within", 9, r"column 'answered_within' must be <= answered, got 9.0 at row 3"),
         ("abandoned_within", 3, r"column 'abandoned_within' must be <= abandoned, got 3.0 at row 3"),

@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wfmath._wfmath import group_totals_kernel
+from wfmath._wfmath import reduce_kernel
 
-#: Dense group spaces up to this size are used as they are; larger ones are compacted.
-_DENSE_GROUPS = 1 << 22
+#: NaT's integer value, which the kernel reads as "no key".
+MISSING = np.iinfo(np.int64).min
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,8 @@ def numeric(data: pd.DataFrame, column: str) -> np.ndarray:
     values = data[column]
     if not (pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)):
         raise TypeError(f"column {column!r} must be numeric, got dtype {values.dtype}")
+    if values.dtype == np.float64:  # NumPy-backed floats: a view, no copy of a big column
+        return np.ascontiguousarray(values.to_numpy())
     return np.ascontiguousarray(values.to_numpy(dtype=np.float64, na_value=np.nan))
 
 
@@ -77,51 +79,100 @@ def shown(value: Any) -> str:
     return repr(value.item() if isinstance(value, np.generic) else value)
 
 
-class BadRows:
-    """Collects invalid rows: raises at the first (naming column, row label and value), or,
-    with on_invalid="nan", marks them for NaN and warns once with the count."""
-
-    def __init__(self, data: pd.DataFrame, on_invalid: str):
-        if on_invalid not in ("raise", "nan"):
-            raise ValueError(f"on_invalid must be 'raise' or 'nan', got {on_invalid!r}")
-        self.index = data.index
-        self.raise_ = on_invalid == "raise"
-        self.mask = np.zeros(len(data), dtype=bool)
-
-    def check(self, bad: np.ndarray, column: str, values: np.ndarray, rule: str) -> None:
-        if not bad.any():
-            return
-        if self.raise_:
-            row = int(np.argmax(bad))
-            raise ValueError(f"column {column!r} {rule}, got {shown(values[row])} at row {shown(self.index[row])}")
-        self.mask |= bad
-
-
 def warn_invalid(count: int, what: str) -> None:
     """The one warning of on_invalid="nan": how many rows got NaN."""
     if count:
         warnings.warn(f"{count} row(s) with invalid input got NaN in the {what}", RuntimeWarning, stacklevel=3)
 
 
-def check_counts(data: pd.DataFrame, bad: BadRows, columns: Sequence[str]) -> dict[str, np.ndarray]:
-    """Finite, non-negative numbers; returns them as float64 arrays."""
-    out = {}
-    for column in columns:
-        values = numeric(data, column)
-        bad.check(~np.isfinite(values), column, values, "must be finite (no NaN or inf)")
-        bad.check(values < 0, column, values, "must be >= 0")
-        out[column] = values
-    return out
+def check_on_invalid(on_invalid: str) -> None:
+    if on_invalid not in ("raise", "nan"):
+        raise ValueError(f"on_invalid must be 'raise' or 'nan', got {on_invalid!r}")
 
 
-def check_unique(data: pd.DataFrame, keys: Sequence[str]) -> None:
-    duplicated = data.duplicated(subset=list(keys), keep="first").to_numpy()
-    if duplicated.any():
-        row = int(np.argmax(duplicated))
-        where = ", ".join(f"{k}={shown(data[k].iloc[row])}" for k in keys)
-        raise ValueError(
-            f"duplicate rows for ({', '.join(keys)}): {where} appears again at row {shown(data.index[row])}"
-        )
+@dataclass(frozen=True)
+class Key:
+    """A grouping key as the Rust kernel reads it: row i's part is
+    floor((values[i] - offset) / step) in 0..size; `labels` turns parts into key values."""
+
+    name: Any
+    values: np.ndarray
+    offset: int
+    step: int
+    size: int
+    labels: Callable[[np.ndarray], Any]
+
+    def spec(self, exact: bool = False) -> tuple[np.ndarray, int, int, int, bool]:
+        return self.values, self.offset, self.step, max(self.size, 1), exact
+
+
+def _codes_key(name: Any, codes: np.ndarray, uniques: Any) -> Key:
+    values = codes.astype(np.int64)
+    if len(values) and values.min() < 0:
+        values[values < 0] = MISSING
+    return Key(name, values, 0, 1, len(uniques), lambda parts: np.asarray(uniques)[parts])
+
+
+def key(values: pd.Series, freq: str | None = None, step_seconds: float | None = None, name: Any = None) -> Key:
+    """The key of a column: categorical codes, timestamps floored to `freq` (or on a grid of
+    `step_seconds`) by arithmetic, calendar periods by ordinal, anything else factorized."""
+    if name is not None:
+        values = values.rename(name)
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return _codes_key(values.name, values.cat.codes.to_numpy(), values.cat.categories)
+    if pd.api.types.is_datetime64_dtype(values):  # naive timestamps; tz-aware ones are factorized
+        unit, _ = np.datetime_data(values.dtype)
+        if freq is not None and _fixed(freq) is None:
+            period = values.dt.to_period({"MS": "M"}.get(freq, freq))
+            ordinals = np.asarray(period.array.asi8, dtype=np.int64)
+            present = ordinals[ordinals != MISSING]
+            low = int(present.min()) if len(present) else 0
+            high = int(present.max()) if len(present) else 0
+
+            def starts(parts: np.ndarray, low: int = low, freq: Any = period.dt.freq) -> Any:
+                return pd.PeriodIndex.from_ordinals(low + parts, freq=freq).to_timestamp()
+
+            return Key(values.name, ordinals, low, 1, high - low + 1, starts)
+        raw = values.to_numpy().view(np.int64)
+        present = raw if not len(raw) or raw.min() != MISSING else raw[raw != MISSING]
+        if freq is not None:
+            step = int(_fixed(freq) / pd.Timedelta(1, unit))
+        elif step_seconds is not None:
+            step = int(round(step_seconds * (np.timedelta64(1, "s") // np.timedelta64(1, unit))))
+        else:  # the grid of the timestamps themselves, from a sample; exact keys check the rest
+            step = int(np.gcd.reduce(np.diff(np.unique(present[:100_000])))) or 1
+        low = int(present.min()) // step * step if len(present) else 0
+        high = int(present.max()) if len(present) else 0
+
+        def stamps(parts: np.ndarray, low: int = low, step: int = step, unit: str = unit) -> Any:
+            return (low + parts * step).astype(f"datetime64[{unit}]")
+
+        return Key(values.name, raw, low, step, (high - low) // step + 1, stamps)
+    if freq is not None:
+        values = period_start(values, freq)
+    codes, uniques = pd.factorize(values, sort=True)
+    return _codes_key(values.name, codes, uniques)
+
+
+def _fixed(freq: str) -> pd.Timedelta | None:
+    """The span of a fixed frequency ("D", "h", "30min"); None for calendar ones ("W", "M")."""
+    try:
+        offset = pd.tseries.frequencies.to_offset(freq)
+    except ValueError:
+        return None
+    if isinstance(offset, pd.offsets.Day):  # a calendar day in pandas 3; 24 h on naive stamps
+        return pd.Timedelta(days=offset.n)
+    return pd.Timedelta(offset.nanos, "ns") if isinstance(offset, pd.offsets.Tick) else None
+
+
+def row_key(length: int) -> Key:
+    """Every row its own group."""
+    return Key(None, np.arange(length, dtype=np.int64), 0, 1, length, lambda parts: parts)
+
+
+def constant_key(length: int) -> Key:
+    """One group for all rows."""
+    return Key(None, np.zeros(length, dtype=np.int64), 0, 1, 1, lambda parts: parts)
 
 
 def period_start(times: pd.Series, freq: str) -> pd.Series:
@@ -132,87 +183,119 @@ def period_start(times: pd.Series, freq: str) -> pd.Series:
     try:
         return times.dt.floor(freq)
     except ValueError:
-        period = {"MS": "M", "W-MON": "W"}.get(freq, freq)
-        return times.dt.to_period(period).dt.start_time
+        return times.dt.to_period({"MS": "M"}.get(freq, freq)).dt.start_time
 
 
-def _key_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Dense codes 0..k-1 and the k sorted keys; cheap paths for categoricals and day numbers."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        codes = values.cat.codes.to_numpy().astype(np.int64)
-        return codes, pd.Index(values.cat.categories, name=values.name)
-    if pd.api.types.is_datetime64_any_dtype(values) and len(values) and not values.isna().any():
-        # Period starts on a regular grid: codes by arithmetic, no hashing.
-        stamps = pd.DatetimeIndex(values).as_unit("ns")
-        raw = stamps.asi8
-        base = raw.min()
-        steps = raw - base
-        unit = int(np.gcd.reduce(np.unique(steps[:100_000]))) or 1
-        if not (steps % unit).any() and steps.max() // unit < _DENSE_GROUPS:
-            codes = steps // unit
-            grid = base + unit * np.arange(codes.max() + 1)
-            keys = pd.DatetimeIndex(grid, tz="UTC").tz_convert(stamps.tz) if stamps.tz else pd.DatetimeIndex(grid)
-            return codes.astype(np.int64), keys.rename(values.name)
-    codes, keys = pd.factorize(values, sort=True)
-    return codes.astype(np.int64), pd.Index(keys, name=values.name)
+Rule = tuple[str, ...]
 
 
-def group_codes(keys: Sequence[pd.Series]) -> tuple[np.ndarray, int, Callable[[np.ndarray], pd.Index]]:
-    """Row group codes over several keys, the number of groups, and a function turning group
-    numbers into an index of key values. Rows with a missing key belong to no group."""
-    parts = [_key_codes(k) for k in keys]
-    sizes = [max(len(uniques), 1) for _, uniques in parts]
-    codes = np.zeros(len(keys[0]), dtype=np.int64)
-    missing = np.zeros(len(keys[0]), dtype=bool)
-    for (part, _), size in zip(parts, sizes):
-        missing |= part < 0
-        codes = codes * size + part
-    codes[missing] = -1
-    groups = int(np.prod(sizes, dtype=np.int64))
-    if groups > _DENSE_GROUPS:
-        observed, codes_compact = np.unique(codes[~missing], return_inverse=True)
-        codes[~missing] = codes_compact
-        table, groups = observed, len(observed)
-    else:
-        table = None
-
-    def labels(group_numbers: np.ndarray) -> pd.Index:
-        flat = group_numbers if table is None else table[group_numbers]
-        positions = np.unravel_index(flat, sizes)
-        arrays = [uniques[pos] for (_, uniques), pos in zip(parts, positions)]
-        if len(arrays) == 1:
-            return pd.Index(arrays[0], name=keys[0].name)
-        return pd.MultiIndex.from_arrays(arrays, names=[k.name for k in keys])
-
-    return codes, groups, labels
+def _rule_message(rule: Rule, data: pd.DataFrame, row: int, columns: Mapping[str, np.ndarray]) -> str:
+    kind, *names = rule
+    where = f"at row {shown(data.index[row])}"
+    first = names[0]
+    got = shown(columns[first][row])
+    if kind == "count":
+        return f"column {first!r} must be finite and >= 0, got {got} {where}"
+    if kind == "at_most":
+        return f"column {first!r} must be <= {names[1]}, got {got} {where}"
+    return f"column {names[1]!r} must be <= {names[2]} - {first}, got {shown(columns[names[1]][row])} {where}"
 
 
-def totals(
-    keys: Sequence[pd.Series],
-    sums: Mapping[str, np.ndarray],
-    maxima: Mapping[str, np.ndarray] | None = None,
-) -> pd.DataFrame:
-    """Per-group sums (and maxima) of the given columns, in Rust, one row per non-empty group,
-    sorted by the keys; the row count is in column "rows"."""
+def reduce(
+    data: pd.DataFrame,
+    group: Sequence[Key],
+    columns: Mapping[str, np.ndarray],
+    sums: Mapping[str, str | tuple[str, ...]],
+    maxima: Mapping[str, str] | None = None,
+    *,
+    rules: Sequence[Rule] = (),
+    unique: Sequence[Key] = (),
+    on_invalid: str = "raise",
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Checks the rows of `data` and totals terms of `columns` per group, in one Rust pass.
+
+    `sums` maps each output to a column name, ("product", a, b) or ("positive", a) (rows with
+    a > 0); `maxima` maps outputs to columns. `rules` name columns: ("count", c),
+    ("at_most", a, b), ("sum_at_most", a, b, c). `unique` keys must not repeat. Returns one
+    row per non-empty group, sorted by the keys ("rows" counts its rows), and the positions of
+    the rows left out with on_invalid="nan"."""
+    check_on_invalid(on_invalid)
     maxima = maxima or {}
-    if keys:
-        codes, groups, labels = group_codes(keys)
-    else:
-        length = len(next(iter(sums.values())))
-        codes, groups, labels = np.zeros(length, dtype=np.int64), 1, None
-    summed, peaks, counts = group_totals_kernel(
-        codes,
-        groups,
-        [np.ascontiguousarray(v, dtype=np.float64) for v in sums.values()],
-        [np.ascontiguousarray(v, dtype=np.float64) for v in maxima.values()],
-    )
-    present = np.flatnonzero(counts > 0) if labels is not None else np.arange(1)
-    index = labels(present) if labels is not None else pd.RangeIndex(1)
-    out = pd.DataFrame(summed[present], index=index, columns=list(sums))
+    group = list(group) or [constant_key(len(data))]
+    position = {name: j for j, name in enumerate(columns)}
+
+    def term(spec: str | tuple[str, ...]) -> tuple[str, int, int]:
+        kind, *names = ("column", spec) if isinstance(spec, str) else spec
+        at = [position[n] for n in names]
+        return kind, at[0], at[-1]
+
+    args = [
+        [k.spec() for k in group],
+        [k.spec(exact=True) for k in unique],
+        [np.ascontiguousarray(v, dtype=np.float64) for v in columns.values()],
+        [term(spec) for spec in sums.values()],
+        [position[c] for c in maxima.values()],
+        [(kind, *[position[n] for n in names], 0, 0)[:4] for kind, *names in rules],
+        on_invalid == "nan",
+    ]
+    try:
+        summed, peaks, counts, invalid = reduce_kernel(*args)
+    except ValueError as err:
+        kind, row, detail = err.args if len(err.args) == 3 else ("", 0, 0)
+        if kind == "broken":
+            raise ValueError(_rule_message(rules[detail], data, row, columns)) from None
+        if kind == "duplicate":
+            names = ", ".join(str(k.name) for k in unique)
+            values = ", ".join(f"{k.name}={shown(data[k.name].iloc[row])}" for k in unique)
+            again = f"appears again at row {shown(data.index[row])}"
+            raise ValueError(f"duplicate rows for ({names}): {values} {again}") from None
+        if kind == "off_grid" and unique:
+            # Timestamps off the interval grid: check uniqueness the slow way, then total.
+            check_unique(data, [k.name for k in unique])
+            return reduce(data, group, columns, sums, maxima, rules=rules, on_invalid=on_invalid)
+        if kind == "too_many":
+            merged = [_compact(group)]
+            return reduce(data, merged, columns, sums, maxima, rules=rules, unique=unique, on_invalid=on_invalid)
+        raise
+    present = np.flatnonzero(counts > 0)
+    out = pd.DataFrame(summed[present], index=_index(group, present), columns=list(sums))
     for j, name in enumerate(maxima):
         out[name] = peaks[present, j]
     out["rows"] = counts[present]
-    return out
+    return out, invalid
+
+
+def _index(group: Sequence[Key], present: np.ndarray) -> pd.Index:
+    sizes = [max(k.size, 1) for k in group]
+    parts = np.unravel_index(present, sizes)
+    named = [k for k in group if k.name is not None]
+    if not named:
+        return pd.RangeIndex(len(present)) if group[0].size == 1 else pd.Index(present)
+    arrays = [k.labels(p) for k, p in zip(group, parts) if k.name is not None]
+    if len(arrays) == 1:
+        return pd.Index(arrays[0], name=named[0].name)
+    return pd.MultiIndex.from_arrays(arrays, names=[k.name for k in named])
+
+
+def _compact(group: Sequence[Key]) -> Key:
+    """Keys whose dense product is too large, merged into one key over the observed groups."""
+    stacked = np.stack([(k.values - k.offset) // k.step for k in group])
+    observed, codes = np.unique(stacked, axis=1, return_inverse=True)
+    labels = [k.labels for k in group]
+
+    def merged(parts: np.ndarray) -> Any:
+        return pd.MultiIndex.from_arrays([f(observed[i, parts]) for i, f in enumerate(labels)])
+
+    return Key(tuple(k.name for k in group), codes.astype(np.int64), 0, 1, observed.shape[1], merged)
+
+
+def check_unique(data: pd.DataFrame, keys: Sequence[str]) -> None:
+    duplicated = data.duplicated(subset=list(keys), keep="first").to_numpy()
+    if duplicated.any():
+        row = int(np.argmax(duplicated))
+        where = ", ".join(f"{k}={shown(data[k].iloc[row])}" for k in keys)
+        again = f"appears again at row {shown(data.index[row])}"
+        raise ValueError(f"duplicate rows for ({', '.join(keys)}): {where} {again}")
 
 
 def ratio(numerator: np.ndarray | pd.Series, denominator: np.ndarray | pd.Series) -> np.ndarray:

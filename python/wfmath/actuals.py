@@ -52,26 +52,23 @@ def figures(s: Mapping[str, Any]) -> dict[str, np.ndarray]:
     return out
 
 
-def _checked_counts(data: pd.DataFrame, names: Mapping[str, str], on_invalid: str) -> dict[str, np.ndarray]:
-    """The report's columns, checked row by row; bad rows become NaN with on_invalid="nan"."""
-    present = [r for r in REQUIRED + OPTIONAL if r in REQUIRED or names[r] in data.columns]
-    t.require(data, [names[r] for r in REQUIRED], "ACD report")
-    bad = t.BadRows(data, on_invalid)
-    values = t.check_counts(data, bad, [names[r] for r in present])
-    v = {role: values[names[role]] for role in present}
+def _rules(names: Mapping[str, str], roles: Sequence[str]) -> list[tuple[str, ...]]:
+    """What every row of a report must satisfy, over its columns."""
+    rules: list[tuple[str, ...]] = [("count", names[r]) for r in roles]
     for part, whole in (("answered", "offered"), ("answered_within", "answered"), ("abandoned_within", "abandoned")):
-        if part in v:
-            bad.check(v[part] > v[whole], names[part], v[part], f"must be <= {names[whole]}")
-    bad.check(
-        v["answered"] + v["abandoned"] > v["offered"],
-        names["abandoned"],
-        v["abandoned"],
-        f"must be <= {names['offered']} - {names['answered']}",
-    )
-    for role in v:
-        v[role] = np.where(bad.mask, np.nan, v[role])
-    t.warn_invalid(int(bad.mask.sum()), "actuals")
-    return v
+        if part in roles:
+            rules.append(("at_most", names[part], names[whole]))
+    rules.append(("sum_at_most", names["answered"], names["abandoned"], names["offered"]))
+    return rules
+
+
+def _report(data: pd.DataFrame, names: Mapping[str, str]) -> tuple[list[str], dict[str, np.ndarray], list[t.Key]]:
+    """The roles present, their columns as floats, and the keys that must not repeat."""
+    t.require(data, [names[r] for r in REQUIRED], "ACD report")
+    roles = [r for r in REQUIRED + OPTIONAL if names[r] in data.columns]
+    columns = {names[r]: t.numeric(data, names[r]) for r in roles}
+    unique = [t.key(data[names[k]]) for k in ("queue", "interval") if names[k] in data.columns]
+    return roles, columns, unique if names["interval"] in data.columns else []
 
 
 def actuals(
@@ -122,18 +119,19 @@ def actuals(
     source = t.as_frame(report, "report")
     data = source.data
     names = t.resolve_columns(ACTUAL_COLUMNS, columns)
-    v = _checked_counts(data, names, on_invalid)
-    keys = _group_keys(data, names, by, freq)
-    if names["interval"] in data.columns:
-        t.check_unique(data, [c for c in (names["queue"], names["interval"]) if c in data.columns])
-    valid = ~np.isnan(v["offered"])
-    g = t.totals(keys, {role: np.where(valid, col, 0.0) for role, col in v.items()}) if keys else None
-    sums = g if g is not None else pd.DataFrame(v, index=data.index)
-    out = pd.DataFrame(index=sums.index)
-    for role in v:
-        out[names[role]] = sums[role]
-    for name, values in figures({role: sums[role].to_numpy() for role in v}).items():
-        out[name] = values
+    roles, values, unique = _report(data, names)
+    per_row = freq is None and not by
+    group = [] if per_row else _group_keys(data, names, by, freq, known=unique)
+    rules = _rules(names, roles)
+    sums = {name: name for name in values}
+    g, invalid = t.reduce(data, group, values, sums, rules=rules, unique=unique, on_invalid=on_invalid)
+    t.warn_invalid(len(invalid), "actuals")
+    if per_row:
+        g = pd.DataFrame(values, index=data.index)
+        g.iloc[invalid] = np.nan
+    out = g[[names[r] for r in roles]].copy()
+    for name, column in figures({role: g[names[role]].to_numpy() for role in roles}).items():
+        out[name] = column
     return source.give_back(out)
 
 
@@ -194,8 +192,9 @@ def plan_vs_actual(
     )
     keys = [c for c in (names["queue"], names["interval"]) if c in p.columns]
     t.check_unique(p, keys)
-    t.check_unique(actual, keys)
-    v = _checked_counts(actual, names, "raise")
+    roles, columns, unique = _report(actual, names)
+    t.reduce(actual, [], columns, {}, rules=_rules(names, roles), unique=unique)
+    v = {role: columns[names[role]] for role in roles}
     left = pd.DataFrame({k: p[k] for k in keys})
     left["calls_plan"] = t.numeric(p, names["calls"])
     left["handle_plan"] = left["calls_plan"] * t.numeric(p, names["aht_seconds"])
@@ -224,7 +223,8 @@ def plan_vs_actual(
         sums = both.set_index(keys)
     else:
         group = _group_keys(both, names, by, freq)
-        sums = t.totals(group, {c: both[c].to_numpy() for c in values}).drop(columns="rows")
+        columns = {c: both[c].to_numpy() for c in values}
+        sums = t.reduce(both, group, columns, {c: c for c in values})[0].drop(columns="rows")
     out = pd.DataFrame(index=sums.index)
     pairs = {
         "calls": (sums["calls_plan"], sums["calls_actual"]),

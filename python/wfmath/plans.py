@@ -60,12 +60,12 @@ class _Inputs:
         self.data = self.source.data
         self.names = t.resolve_columns(PLAN_COLUMNS, columns)
         t.require(self.data, [self.names["calls"], self.names["aht_seconds"]], "frame")
-        if self.names["interval"] in self.data.columns:
-            keys = [self.names[k] for k in ("queue", "interval") if self.names[k] in self.data.columns]
-            t.check_unique(self.data, keys)
         self.interval_seconds = (
             float(interval_seconds) if interval_seconds is not None else infer_interval_seconds(self.data, self.names)
         )
+        if self.names["interval"] in self.data.columns:
+            keys = [self.names[k] for k in ("queue", "interval") if self.names[k] in self.data.columns]
+            t.reduce(self.data, [], {}, {}, unique=[t.key(self.data[k]) for k in keys])
         self.column_of = {"calls": self.names["calls"], "aht_seconds": self.names["aht_seconds"]}
 
     def column(self, role: str) -> np.ndarray:

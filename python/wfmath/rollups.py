@@ -19,9 +19,15 @@ from wfmath.plans import PLAN_COLUMNS, infer_interval_seconds
 
 
 def _group_keys(
-    data: pd.DataFrame, names: Mapping[str, str], by: str | Sequence[str] | None, freq: str | None
-) -> list[pd.Series]:
-    """The key columns of a roll-up: `by` (role names or columns) and the period of `freq`."""
+    data: pd.DataFrame,
+    names: Mapping[str, str],
+    by: str | Sequence[str] | None,
+    freq: str | None,
+    known: Sequence[t.Key] = (),
+) -> list[t.Key]:
+    """The keys of a roll-up: `by` (role names or columns) and the period of `freq`; `known`
+    keys already built for some columns are reused."""
+    built = {k.name: k for k in known}
     wanted = [by] if isinstance(by, str) else list(by or [])
     keys = []
     for key in wanted:
@@ -30,10 +36,13 @@ def _group_keys(
             if key == "queue" and by == "queue":
                 continue  # the default grouping, on a frame without queues
             raise ValueError(f"cannot group by {key!r}: the frame has no column {column!r}")
-        keys.append(data[column])
+        keys.append(built[column] if column in built else t.key(data[column]))
     if freq is not None:
         t.require(data, [names["interval"]], "frame")
-        keys.append(t.period_start(data[names["interval"]], freq).rename("period"))
+        times = data[names["interval"]]
+        if not pd.api.types.is_datetime64_any_dtype(times):
+            raise TypeError(f"column {times.name!r} must hold timestamps to group by {freq!r}, got {times.dtype}")
+        keys.append(t.key(times, freq=freq, name="period"))
     return keys
 
 
@@ -114,29 +123,34 @@ def rollup(
     names = t.resolve_columns(PLAN_COLUMNS, columns)
     needed = [names["calls"], names["aht_seconds"], names["agents"], "service_level", "asa_seconds"]
     t.require(data, [*needed, "interval_seconds"], "plan")
-    calls = t.numeric(data, names["calls"])
-    busy = calls > 0
-    weight = np.where(busy, calls, 0.0)
-    seconds = t.numeric(data, "interval_seconds")
-    sums = {
-        "calls": calls,
-        "handle_seconds": weight * t.numeric(data, names["aht_seconds"]),
-        "sl_weighted": np.where(busy, calls * t.numeric(data, "service_level"), 0.0),
-        "asa_weighted": np.where(busy, calls * t.numeric(data, "asa_seconds"), 0.0),
-        "agent_seconds": t.numeric(data, names["agents"]) * seconds,
-        "with_calls": busy.astype(np.float64),
+    calls_name, agents_name = names["calls"], names["agents"]
+    columns = {
+        name: t.numeric(data, name)
+        for name in (calls_name, names["aht_seconds"], agents_name, "service_level", "asa_seconds", "interval_seconds")
     }
-    maxima = {"peak_agents": t.numeric(data, names["agents"])}
+    # Intervals without calls weigh nothing: every weighted sum is a product with calls.
+    sums: dict[str, str | tuple[str, ...]] = {
+        "calls": calls_name,
+        "handle_seconds": ("product", calls_name, names["aht_seconds"]),
+        "sl_weighted": ("product", calls_name, "service_level"),
+        "asa_weighted": ("product", calls_name, "asa_seconds"),
+        "agent_seconds": ("product", agents_name, "interval_seconds"),
+        "with_calls": ("positive", calls_name),
+    }
+    maxima = {"peak_agents": agents_name}
     if "scheduled" in data.columns:
-        sums["scheduled_seconds"] = t.numeric(data, "scheduled") * seconds
-        maxima["peak_scheduled"] = t.numeric(data, "scheduled")
+        columns["scheduled"] = t.numeric(data, "scheduled")
+        sums["scheduled_seconds"] = ("product", "scheduled", "interval_seconds")
+        maxima["peak_scheduled"] = "scheduled"
     if "p_abandon" in data.columns:
-        sums["abandon_weighted"] = np.where(busy, calls * t.numeric(data, "p_abandon"), 0.0)
+        columns["p_abandon"] = t.numeric(data, "p_abandon")
+        sums["abandon_weighted"] = ("product", calls_name, "p_abandon")
     met = _met(data, sl_target, asa_target_seconds)
     if met is not None:
-        sums["met"] = (busy & met).astype(np.float64)
-        sums["calls_met"] = np.where(busy & met, calls, 0.0)
-    g = t.totals(_group_keys(data, names, by, freq), sums, maxima)
+        columns["met_calls"] = np.where(met, columns[calls_name], 0.0)
+        sums["met"] = ("positive", "met_calls")
+        sums["calls_met"] = "met_calls"
+    g, _ = t.reduce(data, _group_keys(data, names, by, freq), columns, sums, maxima)
     out = pd.DataFrame(index=g.index)
     out["calls"] = g["calls"]
     out["aht_seconds"] = t.ratio(g["handle_seconds"], g["calls"])
@@ -223,11 +237,11 @@ def rebin(frame: Any, minutes: int, *, columns: Mapping[str, str] | None = None)
         )
     calls = t.numeric(data, names["calls"])
     aht = t.numeric(data, names["aht_seconds"])
-    sums = {"calls": calls, "handle": calls * aht, "aht": aht}
     staff = [c for c in (names["agents"], "scheduled") if c in data.columns]
-    sums |= {c: t.numeric(data, c) for c in staff}
-    keys = [data[names["queue"]]] if names["queue"] in data.columns else []
-    g = t.totals([*keys, times.dt.floor(f"{minutes}min").rename(interval)], sums)
+    columns = {"calls": calls, "aht": aht, **{c: t.numeric(data, c) for c in staff}}
+    sums = {"calls": "calls", "handle": ("product", "calls", "aht"), "aht": "aht", **{c: c for c in staff}}
+    keys = [t.key(data[names["queue"]])] if names["queue"] in data.columns else []
+    g, _ = t.reduce(data, [*keys, t.key(times, freq=f"{minutes}min")], columns, sums)
     out = g.index.to_frame(index=False)
     out[names["calls"]] = g["calls"].to_numpy()
     mean_aht = g["aht"].to_numpy() / g["rows"].to_numpy()

@@ -19,5 +19,5 @@ fn _wfmath(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     api::register(m)?;
     abandon::register(m)?;
-    m.add_function(wrap_pyfunction!(interval::group_totals_kernel, m)?)
+    m.add_function(wrap_pyfunction!(interval::reduce_kernel, m)?)
 }
