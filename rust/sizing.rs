@@ -35,17 +35,7 @@ pub struct Targets {
 impl Targets {
     /// Checks every field; the error names the first bad one.
     pub fn validate(&self) -> Result<()> {
-        if let Some(sl) = self.sl_target {
-            open_fraction("sl_target", sl)?;
-            if self.threshold_seconds.is_none() {
-                return Err(QueueError::Options {
-                    message: "threshold_seconds is required with sl_target",
-                });
-            }
-        }
-        if let Some(t) = self.threshold_seconds {
-            non_negative("threshold_seconds", t)?;
-        }
+        check_service_level(self.sl_target, self.threshold_seconds)?;
         if let Some(asa) = self.asa_target_seconds {
             positive("asa_target_seconds", asa)?;
         }
@@ -56,6 +46,25 @@ impl Targets {
         }
         check_rules(self.max_occupancy, self.shrinkage)
     }
+}
+
+/// Checks a service-level target and its threshold, shared by every sizing.
+pub(crate) fn check_service_level(
+    sl_target: Option<f64>,
+    threshold_seconds: Option<f64>,
+) -> Result<()> {
+    if let Some(sl) = sl_target {
+        open_fraction("sl_target", sl)?;
+        if threshold_seconds.is_none() {
+            return Err(QueueError::Options {
+                message: "threshold_seconds is required with sl_target",
+            });
+        }
+    }
+    if let Some(t) = threshold_seconds {
+        non_negative("threshold_seconds", t)?;
+    }
+    Ok(())
 }
 
 /// Checks the occupancy cap and shrinkage shared by every sizing.

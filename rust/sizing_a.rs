@@ -12,9 +12,9 @@
 //! Python face get a warning.
 
 use crate::erlang_a::{check_inputs, erlang_a, outcome, Outcome, Precision, SlDefinition};
-use crate::error::{non_negative, open_fraction, QueueError, Result};
+use crate::error::{open_fraction, QueueError, Result};
 use crate::search::{first_meeting, Ladder};
-use crate::sizing::{apply_rules, check_rules, offered_load};
+use crate::sizing::{apply_rules, check_rules, check_service_level, offered_load};
 use crate::ties;
 
 /// Service targets and staffing rules of one Erlang A sizing.
@@ -34,17 +34,7 @@ pub struct TargetsA {
 
 impl TargetsA {
     pub fn validate(&self) -> Result<()> {
-        if let Some(sl) = self.sl_target {
-            open_fraction("sl_target", sl)?;
-            if self.threshold_seconds.is_none() {
-                return Err(QueueError::Options {
-                    message: "threshold_seconds is required with sl_target",
-                });
-            }
-        }
-        if let Some(t) = self.threshold_seconds {
-            non_negative("threshold_seconds", t)?;
-        }
+        check_service_level(self.sl_target, self.threshold_seconds)?;
         if let Some(ab) = self.abandon_target {
             open_fraction("abandon_target", ab)?;
         }
