@@ -267,8 +267,8 @@ def catalog(category: str | None = None) -> pd.DataFrame:
     Examples
     --------
     >>> df = catalog()
-    >>> df.loc["occupancy", ["category", "role", "agent_controllable"]].tolist()
-    ['Efficiency', 'outcome', False]
+    >>> df.loc["occupancy", "category"], df.loc["occupancy", "role"]
+    ('Efficiency', 'outcome')
     >>> catalog("Strategic").index.tolist()[:2]
     ['attrition', 'engagement']
     """
