@@ -325,8 +325,12 @@ def _subgraph(kpi_ids: Iterable[str] | None) -> nx.DiGraph:
     g = interaction_graph()
     if kpi_ids is None:
         return g
-    keep = [get_kpi(k).id for k in kpi_ids]
-    return g.subgraph(keep).copy()
+    keep = {get_kpi(k).id for k in kpi_ids}
+    # Built anew rather than with g.subgraph, whose node order follows string hashing.
+    sub = nx.DiGraph()
+    sub.add_nodes_from((n, data) for n, data in g.nodes(data=True) if n in keep)
+    sub.add_edges_from((u, v, data) for u, v, data in g.edges(data=True) if u in keep and v in keep)
+    return sub
 
 
 def _quote(text: str) -> str:
@@ -358,8 +362,8 @@ def to_dot(kpi_ids: Iterable[str] | None = None) -> str:
       node [shape=box, style="rounded,filled", fontname="Helvetica"];
       subgraph cluster_accessibility {
         label="Accessibility";
-        "asa" [label="Average speed of answer", fillcolor="#80b1d3"];
         "service_level" [label="Service level", fillcolor="#80b1d3"];
+        "asa" [label="Average speed of answer", fillcolor="#80b1d3"];
       }
       "service_level" -> "asa" [label="-", color="#b2182b", style=solid, tooltip="The same staffing ..."];
     }
