@@ -1,34 +1,64 @@
 """The examples users copy must run: every public docstring's doctest and the README."""
 
 import doctest
+import importlib
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import matplotlib
 import numpy as np
 import pytest
 import wfmath
+from wfmath import kpi
+
+matplotlib.use("Agg")  # plot examples draw off screen
 
 ROOT = Path(__file__).resolve().parents[1]
-PUBLIC = [name for name in wfmath.__all__ if callable(getattr(wfmath, name))]
+PUBLIC = [(module, name) for module in (wfmath, kpi) for name in module.__all__ if callable(getattr(module, name))]
 
 
-@pytest.mark.parametrize("name", PUBLIC)
-def test_public_api_is_documented(name):
-    doc = getattr(wfmath, name).__doc__
+def public_id(item):
+    module, name = item
+    return f"{module.__name__}.{name}"
+
+
+@pytest.mark.parametrize("item", PUBLIC, ids=public_id)
+def test_public_api_is_documented(item):
+    module, name = item
+    doc = getattr(module, name).__doc__
     assert doc and len(doc) > 60, f"{name} lacks a docstring"
 
 
-@pytest.mark.parametrize("name", [n for n in PUBLIC if ">>>" in (getattr(wfmath, n).__doc__ or "")])
-def test_docstring_examples_run(name):
-    func = getattr(wfmath, name)
-    parser = doctest.DocTestParser()
-    test = parser.get_doctest(func.__doc__, {**vars(wfmath), "np": np}, name, None, 0)
+def run_examples(tests):
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    runner.run(test)
+    for test in tests:
+        runner.run(test)
     assert runner.summarize(verbose=False).failed == 0
     assert runner.summarize(verbose=False).attempted > 0
+
+
+@pytest.mark.parametrize("name", [n for m, n in PUBLIC if m is wfmath and ">>>" in (getattr(m, n).__doc__ or "")])
+def test_docstring_examples_run(name):
+    parser = doctest.DocTestParser()
+    run_examples([parser.get_doctest(getattr(wfmath, name).__doc__, {**vars(wfmath), "np": np}, name, None, 0)])
+
+
+KPI_MODULES = sorted({getattr(kpi, name).__module__ for name in kpi.__all__ if callable(getattr(kpi, name))})
+
+
+@pytest.mark.parametrize("module_name", KPI_MODULES)
+def test_kpi_examples_run(module_name):
+    """Every docstring of the kpi modules, methods and properties included, in the kpi namespace."""
+    finder = doctest.DocTestFinder(exclude_empty=True)
+    run_examples(finder.find(importlib.import_module(module_name), globs={**vars(kpi), "np": np}))
+
+
+def test_every_kpi_function_has_an_example():
+    for module, name in PUBLIC:
+        if module is kpi and not isinstance(getattr(kpi, name), type):
+            assert ">>>" in getattr(kpi, name).__doc__, name
 
 
 def test_stubs_cover_the_public_api():
