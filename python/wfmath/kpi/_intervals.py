@@ -77,7 +77,7 @@ class DayMetrics:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays have no single truth value to compare by
 class Intervals:
     """A plan's columns as float arrays of one length, with the plan's index."""
 

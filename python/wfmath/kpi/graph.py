@@ -236,19 +236,9 @@ def drivers(kpi_id: str, *, indirect: bool = False) -> tuple[str, ...]:
 
 
 def outcomes(kpi_id: str, *, indirect: bool = False) -> tuple[str, ...]:
-    """The KPIs that ``kpi_id`` drives.
+    """The KPIs that ``kpi_id`` drives; with ``indirect``, their outcomes too, all the way down.
 
-    Parameters
-    ----------
-    kpi_id : str
-        The KPI whose consequences to follow.
-    indirect : bool
-        Also the outcomes of its outcomes, all the way down.
-
-    Returns
-    -------
-    tuple of str
-        KPI ids; direct ones sorted by id, indirect ones by distance, then id.
+    Parameters and ordering as :func:`drivers`.
 
     Examples
     --------
