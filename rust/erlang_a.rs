@@ -169,18 +169,21 @@ fn queue_means(x: f64, y: f64) -> (f64, f64, f64) {
         h0 = digamma_diff(x + mode + 1.0, x + 1.0);
         k0 = mode - x * h0;
     }
-    let (mut total, mut sum_j, mut sum_h, mut sum_k) = (1.0, mode, h0, k0);
+    // [weight, weight j, weight H_j, weight K_j], the mode's own term first.
+    let mut sums = [1.0, mode, h0, k0];
+    let mut add = |w: f64, j: f64, h: f64, k: f64| {
+        for (s, v) in sums.iter_mut().zip([1.0, j, h, k]) {
+            *s += w * v;
+        }
+        w < 1e-18 * sums[0]
+    };
     let (mut j, mut w, mut h, mut k) = (mode, 1.0, h0, k0);
     loop {
         w *= y / (x + j + 1.0);
         j += 1.0;
         h += 1.0 / (x + j);
         k += j / (x + j);
-        total += w;
-        sum_j += w * j;
-        sum_h += w * h;
-        sum_k += w * k;
-        if w < 1e-18 * total {
+        if add(w, j, h, k) {
             break;
         }
     }
@@ -190,14 +193,11 @@ fn queue_means(x: f64, y: f64) -> (f64, f64, f64) {
         h -= 1.0 / (x + j);
         k -= j / (x + j);
         j -= 1.0;
-        total += w;
-        sum_j += w * j;
-        sum_h += w * h;
-        sum_k += w * k;
-        if w < 1e-18 * total {
+        if add(w, j, h, k) {
             break;
         }
     }
+    let [total, sum_j, sum_h, sum_k] = sums;
     (sum_j / total, sum_h / total, sum_k / total)
 }
 

@@ -198,29 +198,6 @@ impl GroupTotals {
     }
 }
 
-/// The dense code of a row over `keys` (None: no group), or the key that is off its grid.
-#[inline]
-fn code(keys: &[Key<'_>], row: usize) -> Result<Option<u64>, usize> {
-    let mut code = 0u64;
-    for (k, key) in keys.iter().enumerate() {
-        if key.values[row] == MISSING {
-            return Ok(None);
-        }
-        let shifted = key.values[row].wrapping_sub(key.offset);
-        let part = if key.step == 1 {
-            shifted
-        } else {
-            floor_div(shifted, key.step)
-        };
-        let off_grid = key.exact && key.step != 1 && shifted != part * key.step;
-        if part < 0 || part as u64 >= key.size || off_grid {
-            return Err(k);
-        }
-        code = code * key.size + part as u64;
-    }
-    Ok(Some(code))
-}
-
 /// `floor(a / b)` for b > 0: a float division truncated (one instruction, where `floor` is a
 /// libm call on baseline x86-64), corrected to exactness; an integer division costs several
 /// times more and this runs once per row and key.
@@ -431,11 +408,17 @@ pub fn reduce(spec: &Spec<'_>) -> Result<GroupTotals, Problem> {
 /// The first row, in row order, whose unique keys repeat an earlier row's.
 fn first_repeat(keys: &[Key<'_>], rows: usize) -> Problem {
     let mut seen = std::collections::HashSet::new();
-    for row in 0..rows {
-        if let Ok(Some(c)) = code(keys, row) {
-            if !seen.insert(c) {
-                return Problem::Duplicate { row };
-            }
+    let (mut wide, mut codes) = (vec![0u64; BLOCK], vec![NONE; BLOCK]);
+    for from in (0..rows).step_by(BLOCK) {
+        let n = (rows - from).min(BLOCK);
+        if block_codes(keys, from, &mut wide[..n], &mut codes[..n]).is_err() {
+            break; // the parallel pass already found every key on its grid
+        }
+        let repeat = codes[..n]
+            .iter()
+            .position(|&c| c != NONE && !seen.insert(c));
+        if let Some(i) = repeat {
+            return Problem::Duplicate { row: from + i };
         }
     }
     unreachable!("a duplicate was seen")

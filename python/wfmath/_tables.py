@@ -74,6 +74,16 @@ def numeric(data: pd.DataFrame, column: str) -> np.ndarray:
     return np.ascontiguousarray(values.to_numpy(dtype=np.float64, na_value=np.nan))
 
 
+def option_column(data: pd.DataFrame, name: str, value: Any) -> tuple[Any, str | None]:
+    """An option given per row or for all: the column a string names, the frame's own column
+    `name` when the option is omitted, else the value itself; and the column used, if any."""
+    column = value if isinstance(value, str) else name if value is None and name in data.columns else None
+    if column is None:
+        return value, None
+    require(data, [column], "frame")
+    return numeric(data, column), column
+
+
 def shown(value: Any) -> str:
     """A value as Python prints it (NumPy scalars as plain numbers)."""
     return repr(value.item() if isinstance(value, np.generic) else value)
@@ -163,11 +173,6 @@ def _fixed(freq: str) -> pd.Timedelta | None:
     if isinstance(offset, pd.offsets.Day):  # a calendar day in pandas 3; 24 h on naive stamps
         return pd.Timedelta(days=offset.n)
     return pd.Timedelta(offset.nanos, "ns") if isinstance(offset, pd.offsets.Tick) else None
-
-
-def row_key(length: int) -> Key:
-    """Every row its own group."""
-    return Key(None, np.arange(length, dtype=np.int64), 0, 1, length, lambda parts: parts)
 
 
 def constant_key(length: int) -> Key:

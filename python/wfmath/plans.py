@@ -74,14 +74,10 @@ class _Inputs:
     def option(self, name: str, value: Any) -> Any:
         """A number for every row, the column a string names, or the frame's own column
         `name` when the keyword is omitted."""
-        if isinstance(value, str):
-            t.require(self.data, [value], "frame")
-            self.column_of[name] = value
-            return t.numeric(self.data, value)
-        if value is None and name in self.data.columns:
-            self.column_of[name] = name
-            return t.numeric(self.data, name)
-        return value
+        resolved, column = t.option_column(self.data, name, value)
+        if column is not None:
+            self.column_of[name] = column
+        return resolved
 
     def engine_error(self, err: InvalidInputError) -> ValueError:
         """The engine's error, with the user's column name and the row's index label."""

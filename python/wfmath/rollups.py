@@ -48,15 +48,8 @@ def _group_keys(
 
 def _met(data: pd.DataFrame, sl_target: Any, asa_target_seconds: Any) -> np.ndarray | None:
     """Whether each interval met its targets (ties count as met), or None without targets."""
-
-    def target(value: Any, name: str) -> Any:
-        if isinstance(value, str):
-            return t.numeric(data, value)
-        if value is None and name in data.columns:
-            return t.numeric(data, name)
-        return value
-
-    sl, asa_max = target(sl_target, "sl_target"), target(asa_target_seconds, "asa_target_seconds")
+    sl = t.option_column(data, "sl_target", sl_target)[0]
+    asa_max = t.option_column(data, "asa_target_seconds", asa_target_seconds)[0]
     if sl is None and asa_max is None:
         return None
     met = np.ones(len(data), dtype=bool)
