@@ -34,7 +34,7 @@ from wfmath._wfmath import (
 )
 from wfmath.actuals import actuals, plan_vs_actual
 from wfmath.plans import evaluate, plan
-from wfmath.rollups import rebin, rollup
+from wfmath.rollups import finish_rollup, rebin, rollup, rollup_parts
 
 __all__ = [
     "TIE_RTOL",
@@ -50,6 +50,7 @@ __all__ = [
     "erlang_b",
     "erlang_c",
     "evaluate",
+    "finish_rollup",
     "log_erlang_b",
     "max_aht",
     "max_calls",
@@ -65,6 +66,7 @@ __all__ = [
     "required_agents_a",
     "required_lines",
     "rollup",
+    "rollup_parts",
     "service_level",
     "wait_quantile",
 ]

@@ -60,6 +60,170 @@ def _met(data: pd.DataFrame, sl_target: Any, asa_target_seconds: Any) -> np.ndar
     return met
 
 
+#: Additive columns of roll-up parts, summed when parts of one group are combined.
+PART_SUMS = (
+    "calls",
+    "handle_seconds",
+    "sl_weighted",
+    "asa_weighted",
+    "agent_seconds",
+    "with_calls",
+    "scheduled_seconds",
+    "abandon_weighted",
+    "met",
+    "calls_met",
+    "rows",
+)
+#: Columns of roll-up parts combined by their maximum.
+PART_PEAKS = ("peak_agents", "peak_scheduled")
+
+
+def rollup_parts(
+    plan: Any,
+    *,
+    freq: str | None = "D",
+    by: str | Sequence[str] | None = "queue",
+    sl_target: float | str | None = None,
+    asa_target_seconds: float | str | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> Any:
+    """The additive first stage of :func:`rollup`: sums (and peaks) per group of a plan's part.
+
+    Roll up a plan too big for one frame (chunks of a file, Dask or Spark partitions) by
+    taking the parts of each piece, concatenating them, and passing them to
+    :func:`finish_rollup`: the result equals :func:`rollup` of the whole plan, since
+    every figure is a ratio of sums.
+
+    Parameters
+    ----------
+    plan, freq, by, sl_target, asa_target_seconds, columns
+        As for :func:`rollup`.
+
+    Returns
+    -------
+    Same kind as `plan`
+        One row per group (group keys as the pandas index; as columns for polars and
+        pyarrow) with the sums ``calls``, ``handle_seconds``, ``sl_weighted`` and
+        ``asa_weighted`` (calls times SL and ASA), ``agent_seconds``, ``with_calls``,
+        ``rows``, optional ``scheduled_seconds``, ``abandon_weighted``, ``met`` and
+        ``calls_met``, and the maxima ``peak_agents`` (and ``peak_scheduled``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wfmath import plan
+    >>> day = pd.DataFrame({"interval_start": pd.date_range("2026-03-02 08:00", periods=4, freq="30min"),
+    ...                     "calls": [80.0, 120.0, 60.0, 0.0], "aht_seconds": 240.0})
+    >>> p = plan(day, sl_target=0.8, threshold_seconds=20.0)
+    >>> parts = pd.concat([rollup_parts(p.iloc[:3]), rollup_parts(p.iloc[3:])])
+    >>> finish_rollup(parts).equals(rollup(p))
+    True
+    """
+    source = t.as_frame(plan, "plan")
+    data = source.data
+    names = t.resolve_columns(PLAN_COLUMNS, columns)
+    needed = [names["calls"], names["aht_seconds"], names["agents"], "service_level", "asa_seconds"]
+    t.require(data, [*needed, "interval_seconds"], "plan")
+    calls_name, agents_name = names["calls"], names["agents"]
+    columns = {name: t.numeric(data, name) for name in (*needed, "interval_seconds")}
+    # Intervals without calls weigh nothing: every weighted sum is a product with calls.
+    sums: dict[str, str | tuple[str, ...]] = {
+        "calls": calls_name,
+        "handle_seconds": ("product", calls_name, names["aht_seconds"]),
+        "sl_weighted": ("product", calls_name, "service_level"),
+        "asa_weighted": ("product", calls_name, "asa_seconds"),
+        "agent_seconds": ("product", agents_name, "interval_seconds"),
+        "with_calls": ("positive", calls_name),
+    }
+    maxima = {"peak_agents": agents_name}
+    if "scheduled" in data.columns:
+        columns["scheduled"] = t.numeric(data, "scheduled")
+        sums["scheduled_seconds"] = ("product", "scheduled", "interval_seconds")
+        maxima["peak_scheduled"] = "scheduled"
+    if "p_abandon" in data.columns:
+        columns["p_abandon"] = t.numeric(data, "p_abandon")
+        sums["abandon_weighted"] = ("product", calls_name, "p_abandon")
+    met = _met(data, sl_target, asa_target_seconds)
+    if met is not None:
+        columns["met_calls"] = np.where(met, columns[calls_name], 0.0)
+        sums["met"] = ("positive", "met_calls")
+        sums["calls_met"] = "met_calls"
+    parts, _ = t.reduce(data, _group_keys(data, names, by, freq), columns, sums, maxima)
+    return source.give_back(parts)
+
+
+def _combined(parts: pd.DataFrame) -> pd.DataFrame:
+    """One row per group: the parts' sums added, their peaks maximised; the keys are the
+    named index levels, or else the columns that are neither sums nor peaks."""
+    if any(name is not None for name in parts.index.names):
+        parts = parts.reset_index()
+    keys = [c for c in parts.columns if c not in PART_SUMS + PART_PEAKS]
+    missing = [c for c in ("calls", "handle_seconds", "sl_weighted", "asa_weighted", "agent_seconds") if c not in parts]
+    if missing:
+        raise ValueError(f"parts lack column(s) {', '.join(map(repr, missing))}: pass what rollup_parts returns")
+    how = {c: "max" if c in PART_PEAKS else "sum" for c in parts.columns if c not in keys}
+    if not keys:
+        return parts.agg(how).to_frame().T.reset_index(drop=True)
+    return parts.groupby(keys, sort=True, dropna=False, observed=True).agg(how)
+
+
+def finish_rollup(parts: Any, *, paid_hours_per_fte: float | None = None) -> Any:
+    """The second stage of :func:`rollup`: combine parts of the same group, then form the ratios.
+
+    Parameters
+    ----------
+    parts : pandas.DataFrame, polars.DataFrame or pyarrow.Table
+        Rows from :func:`rollup_parts`, concatenated; several rows of one group are combined
+        (sums added, peaks maximised). Group keys are the pandas index or, failing that, the
+        columns that are not sums or peaks.
+    paid_hours_per_fte : float, optional
+        As for :func:`rollup`.
+
+    Returns
+    -------
+    Same kind as `parts`
+        The figures of :func:`rollup`, one row per group.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from wfmath import plan
+    >>> p = plan(pd.DataFrame({"calls": [100.0, 50.0], "aht_seconds": 180.0}), interval_seconds=1800.0,
+    ...          sl_target=0.8, threshold_seconds=20.0)
+    >>> finish_rollup(pd.concat([rollup_parts(p.iloc[:1], freq=None), rollup_parts(p.iloc[1:], freq=None)]))["calls"]
+    0    150.0
+    Name: calls, dtype: float64
+    """
+    source = t.as_frame(parts, "parts")
+    g = _combined(source.data)
+    out = pd.DataFrame(index=g.index)
+    out["calls"] = g["calls"]
+    out["aht_seconds"] = t.ratio(g["handle_seconds"], g["calls"])
+    out["workload_hours"] = g["handle_seconds"] / 3600.0
+    out["service_level"] = t.ratio(g["sl_weighted"], g["calls"])
+    out["asa_seconds"] = t.ratio(g["asa_weighted"], g["calls"])
+    if "abandon_weighted" in g:
+        out["p_abandon"] = t.ratio(g["abandon_weighted"], g["calls"])
+    out["occupancy"] = t.ratio(g["handle_seconds"], g["agent_seconds"])
+    out["agent_hours"] = g["agent_seconds"] / 3600.0
+    out["peak_agents"] = g["peak_agents"]
+    if "scheduled_seconds" in g:
+        out["scheduled_hours"] = g["scheduled_seconds"] / 3600.0
+        out["peak_scheduled"] = g["peak_scheduled"]
+    if paid_hours_per_fte is not None:
+        if not paid_hours_per_fte > 0:
+            raise ValueError(f"paid_hours_per_fte must be > 0, got {paid_hours_per_fte!r}")
+        out["fte"] = out["agent_hours"] / paid_hours_per_fte
+        if "scheduled_hours" in out:
+            out["scheduled_fte"] = out["scheduled_hours"] / paid_hours_per_fte
+    out["intervals"] = g["rows"].astype(np.int64)
+    out["intervals_with_calls"] = g["with_calls"].astype(np.int64)
+    if "met" in g:
+        out["share_intervals_met"] = t.ratio(g["met"], g["with_calls"])
+        out["share_calls_met"] = t.ratio(g["calls_met"], g["calls"])
+    return source.give_back(out)
+
+
 def rollup(
     plan: Any,
     *,
@@ -112,64 +276,15 @@ def rollup(
     [[260.0, 22.5, 20.0, 2.812]]
     """
     source = t.as_frame(plan, "plan")
-    data = source.data
-    names = t.resolve_columns(PLAN_COLUMNS, columns)
-    needed = [names["calls"], names["aht_seconds"], names["agents"], "service_level", "asa_seconds"]
-    t.require(data, [*needed, "interval_seconds"], "plan")
-    calls_name, agents_name = names["calls"], names["agents"]
-    columns = {
-        name: t.numeric(data, name)
-        for name in (calls_name, names["aht_seconds"], agents_name, "service_level", "asa_seconds", "interval_seconds")
-    }
-    # Intervals without calls weigh nothing: every weighted sum is a product with calls.
-    sums: dict[str, str | tuple[str, ...]] = {
-        "calls": calls_name,
-        "handle_seconds": ("product", calls_name, names["aht_seconds"]),
-        "sl_weighted": ("product", calls_name, "service_level"),
-        "asa_weighted": ("product", calls_name, "asa_seconds"),
-        "agent_seconds": ("product", agents_name, "interval_seconds"),
-        "with_calls": ("positive", calls_name),
-    }
-    maxima = {"peak_agents": agents_name}
-    if "scheduled" in data.columns:
-        columns["scheduled"] = t.numeric(data, "scheduled")
-        sums["scheduled_seconds"] = ("product", "scheduled", "interval_seconds")
-        maxima["peak_scheduled"] = "scheduled"
-    if "p_abandon" in data.columns:
-        columns["p_abandon"] = t.numeric(data, "p_abandon")
-        sums["abandon_weighted"] = ("product", calls_name, "p_abandon")
-    met = _met(data, sl_target, asa_target_seconds)
-    if met is not None:
-        columns["met_calls"] = np.where(met, columns[calls_name], 0.0)
-        sums["met"] = ("positive", "met_calls")
-        sums["calls_met"] = "met_calls"
-    g, _ = t.reduce(data, _group_keys(data, names, by, freq), columns, sums, maxima)
-    out = pd.DataFrame(index=g.index)
-    out["calls"] = g["calls"]
-    out["aht_seconds"] = t.ratio(g["handle_seconds"], g["calls"])
-    out["workload_hours"] = g["handle_seconds"] / 3600.0
-    out["service_level"] = t.ratio(g["sl_weighted"], g["calls"])
-    out["asa_seconds"] = t.ratio(g["asa_weighted"], g["calls"])
-    if "abandon_weighted" in g:
-        out["p_abandon"] = t.ratio(g["abandon_weighted"], g["calls"])
-    out["occupancy"] = t.ratio(g["handle_seconds"], g["agent_seconds"])
-    out["agent_hours"] = g["agent_seconds"] / 3600.0
-    out["peak_agents"] = g["peak_agents"]
-    if "scheduled_seconds" in g:
-        out["scheduled_hours"] = g["scheduled_seconds"] / 3600.0
-        out["peak_scheduled"] = g["peak_scheduled"]
-    if paid_hours_per_fte is not None:
-        if not paid_hours_per_fte > 0:
-            raise ValueError(f"paid_hours_per_fte must be > 0, got {paid_hours_per_fte!r}")
-        out["fte"] = out["agent_hours"] / paid_hours_per_fte
-        if "scheduled_hours" in out:
-            out["scheduled_fte"] = out["scheduled_hours"] / paid_hours_per_fte
-    out["intervals"] = g["rows"]
-    out["intervals_with_calls"] = g["with_calls"].astype(np.int64)
-    if met is not None:
-        out["share_intervals_met"] = t.ratio(g["met"], g["with_calls"])
-        out["share_calls_met"] = t.ratio(g["calls_met"], g["calls"])
-    return source.give_back(out)
+    parts = rollup_parts(
+        source.data,
+        freq=freq,
+        by=by,
+        sl_target=sl_target,
+        asa_target_seconds=asa_target_seconds,
+        columns=columns,
+    )
+    return source.give_back(finish_rollup(parts, paid_hours_per_fte=paid_hours_per_fte))
 
 
 def rebin(frame: Any, minutes: int, *, columns: Mapping[str, str] | None = None) -> Any:
