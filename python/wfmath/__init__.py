@@ -32,7 +32,7 @@ from wfmath._wfmath import (
     service_level,
     wait_quantile,
 )
-from wfmath.actuals import actuals, plan_vs_actual
+from wfmath.actuals import actuals, finish_actuals, plan_vs_actual
 from wfmath.plans import evaluate, plan
 from wfmath.rollups import finish_rollup, rebin, rollup, rollup_parts
 
@@ -50,6 +50,7 @@ __all__ = [
     "erlang_b",
     "erlang_c",
     "evaluate",
+    "finish_actuals",
     "finish_rollup",
     "log_erlang_b",
     "max_aht",

@@ -129,10 +129,59 @@ def actuals(
     if per_row:
         g = pd.DataFrame(values, index=data.index)
         g.iloc[invalid] = np.nan
-    out = g[[names[r] for r in roles]].copy()
-    for name, column in figures({role: g[names[role]].to_numpy() for role in roles}).items():
+    return source.give_back(_with_figures(g, names, roles))
+
+
+def _with_figures(sums: pd.DataFrame, names: Mapping[str, str], roles: Sequence[str]) -> pd.DataFrame:
+    out = sums[[names[r] for r in roles]].copy()
+    for name, column in figures({role: sums[names[role]].to_numpy() for role in roles}).items():
         out[name] = column
-    return source.give_back(out)
+    return out
+
+
+def finish_actuals(parts: Any, *, columns: Mapping[str, str] | None = None) -> Any:
+    """Combine rolled-up :func:`actuals` of pieces of one report (chunks of a file, Dask or
+    Spark partitions): the counts of each group are added and every figure is formed anew
+    from the sums, so the result equals :func:`actuals` of the whole report.
+
+    Parameters
+    ----------
+    parts : pandas.DataFrame, polars.DataFrame or pyarrow.Table
+        Results of :func:`actuals` (with a grouping), concatenated. Group keys are the pandas
+        index or, failing that, the columns that are neither counts nor figures.
+    columns : mapping, optional
+        Role -> column name, as given to :func:`actuals`.
+
+    Returns
+    -------
+    Same kind as `parts`
+        As :func:`actuals`, one row per group.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> acd = pd.DataFrame({"interval_start": pd.date_range("2026-03-02 08:00", periods=2, freq="30min"),
+    ...                     "offered": [100, 50], "answered": [90, 50], "answered_within": [60, 50],
+    ...                     "abandoned": [10, 0]})
+    >>> parts = pd.concat([actuals(acd.iloc[:1]), actuals(acd.iloc[1:])])
+    >>> finish_actuals(parts)[["offered", "sl_answered"]].round(4).values.tolist()
+    [[150.0, 0.7857]]
+    """
+    source = t.as_frame(parts, "parts")
+    data = source.data
+    names = t.resolve_columns(ACTUAL_COLUMNS, columns)
+    t.require(data, [names[r] for r in REQUIRED], "parts")
+    roles = [r for r in REQUIRED + OPTIONAL if names[r] in data.columns]
+    if any(name is not None for name in data.index.names):
+        data = data.reset_index()
+    counts = [names[r] for r in roles]
+    derived = set(figures({r: np.zeros(0) for r in REQUIRED + OPTIONAL}))
+    keys = [c for c in data.columns if c not in counts and c not in derived]
+    if keys:
+        sums = data.groupby(keys, sort=True, dropna=False, observed=True)[counts].sum()
+    else:
+        sums = data[counts].sum().to_frame().T
+    return source.give_back(_with_figures(sums, names, roles))
 
 
 def plan_vs_actual(

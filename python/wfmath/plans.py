@@ -80,9 +80,12 @@ class _Inputs:
         return resolved
 
     def engine_error(self, err: InvalidInputError) -> ValueError:
-        """The engine's error, with the user's column name and the row's index label."""
-        column = self.column_of.get(err.parameter or "", err.parameter)
+        """The engine's error, with the user's column name and the row's index label; an
+        option given as one number is named as the option, with no row."""
+        column = self.column_of.get(err.parameter or "")
         rule = str(err).split(f"{err.parameter} ", 1)[-1].split(", got")[0]
+        if column is None:
+            return ValueError(f"{err.parameter} {rule}, got {err.value!r}")
         where = f" at row {t.shown(self.data.index[err.index])}" if isinstance(err.index, int) else ""
         return ValueError(f"column {column!r} {rule}, got {err.value!r}{where}")
 
