@@ -1,0 +1,194 @@
+"""Files at the edge of the command line: CSV or Parquet read in chunks, with errors that name
+the file, the row and the column; outputs written whole or not at all."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+#: The output path that means "CSV on standard output".
+STDOUT = "-"
+
+Progress = Callable[[int, int], None]
+
+
+class FileError(ValueError):
+    """A file that cannot be used; the message names the file (and the row and column)."""
+
+
+def file_format(path: str | Path) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        known = ", ".join(sorted(FORMATS))
+        raise FileError(f"{path}: unknown file type {suffix or '(none)'!r}; use one of {known}")
+    return FORMATS[suffix]
+
+
+def _first_bad(raw: pd.Series, parsed: pd.Series) -> int | None:
+    """The position of the first value that was given but did not parse."""
+    bad = (parsed.isna() & raw.notna()).to_numpy()
+    return int(np.argmax(bad)) if bad.any() else None
+
+
+def _typed(chunk: pd.DataFrame, path: str | Path, timestamps: Sequence[str], numbers: Sequence[str]) -> pd.DataFrame:
+    """The chunk with timestamp columns parsed and number columns as float64, or an error at
+    the first value that is neither. Rows are labelled by their number in the file, from 1."""
+    for column in timestamps:
+        if column in chunk.columns and not pd.api.types.is_datetime64_any_dtype(chunk[column]):
+            raw = chunk[column]
+            parsed = pd.to_datetime(raw, errors="coerce", format="ISO8601")
+            missing = raw.isna().to_numpy()
+            row = _first_bad(raw, parsed)
+            if row is None and missing.any():
+                row = int(np.argmax(missing))
+            if row is not None:
+                value = raw.iloc[row]
+                what = "a missing timestamp" if pd.isna(value) else f"{value!r} is not an ISO 8601 timestamp"
+                raise FileError(f"{path}: row {chunk.index[row]}, column {column!r}: {what}")
+            chunk[column] = parsed
+    for column in numbers:
+        if column in chunk.columns and chunk[column].dtype != np.float64:
+            raw = chunk[column]
+            if pd.api.types.is_bool_dtype(raw):
+                parsed = pd.Series(np.nan, index=raw.index)
+            elif pd.api.types.is_numeric_dtype(raw):
+                parsed = raw
+            else:
+                parsed = pd.to_numeric(raw, errors="coerce")
+            row = _first_bad(raw, parsed)
+            if row is not None:
+                raise FileError(f"{path}: row {chunk.index[row]}, column {column!r}: {raw.iloc[row]!r} is not a number")
+            chunk[column] = parsed.astype(np.float64)
+    return chunk
+
+
+def read_chunks(
+    path: str | Path,
+    *,
+    chunk_rows: int,
+    timestamps: Sequence[str] = (),
+    numbers: Sequence[str] = (),
+    text: Sequence[str] = (),
+    progress: Progress | None = None,
+) -> Iterator[pd.DataFrame]:
+    """The rows of a CSV or Parquet file, `chunk_rows` at a time, as pandas frames indexed by
+    row number (from 1, the header not counted); `text` columns are read as strings.
+    `progress(done, total)` is told bytes (CSV) or rows (Parquet) as they are read."""
+    kind = file_format(path)
+    if not Path(path).is_file():
+        raise FileError(f"{path}: no such file")
+    start = 1
+    try:
+        if kind == "parquet":
+            source = pq.ParquetFile(path)
+            total = source.metadata.num_rows
+            for batch in source.iter_batches(batch_size=chunk_rows):
+                chunk = batch.to_pandas()
+                chunk.index = pd.RangeIndex(start, start + len(chunk))
+                start += len(chunk)
+                yield _typed(chunk, path, timestamps, numbers)
+                if progress:
+                    progress(start - 1, total)
+            return
+        total = os.path.getsize(path)
+        with open(path, "rb") as handle:
+            reader = pd.read_csv(handle, chunksize=chunk_rows, dtype={c: str for c in text}, encoding="utf-8")
+            for chunk in reader:
+                chunk.index = pd.RangeIndex(start, start + len(chunk))
+                start += len(chunk)
+                yield _typed(chunk, path, timestamps, numbers)
+                if progress:
+                    progress(handle.tell(), total)
+    except pd.errors.EmptyDataError:
+        raise FileError(f"{path}: the file is empty") from None
+    except pd.errors.ParserError as err:
+        raise FileError(f"{path}: not a readable CSV file: {str(err).strip().splitlines()[-1]}") from None
+    except UnicodeDecodeError:
+        raise FileError(f"{path}: not UTF-8 text near row {start}") from None
+    except (pa.ArrowException, OSError) as err:
+        raise FileError(f"{path}: not a readable {kind} file: {err}") from None
+
+
+@contextmanager
+def replaced(path: str | Path) -> Iterator[str]:
+    """A temporary path beside `path`, moved onto it when the block succeeds and removed when it
+    fails: a failed run leaves no half-written file (and an older file of that name untouched)."""
+    folder = Path(path).resolve().parent
+    if not folder.is_dir():
+        raise FileError(f"{path}: cannot write: no folder {str(folder)!r}")
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f".{Path(path).name}.", suffix=".part", dir=folder)
+    except OSError as err:
+        raise FileError(f"{path}: cannot write: {err.strerror}") from None
+    os.close(fd)
+    try:
+        yield temp
+    except BaseException:
+        os.unlink(temp)
+        raise
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temp, 0o666 & ~umask)  # as a plainly created file would be, not mkstemp's 0600
+    os.replace(temp, path)
+
+
+class Output:
+    """A CSV or Parquet output written in pieces and put in place only when all went well
+    (see :func:`replaced`); ``-`` writes CSV to standard output."""
+
+    def __init__(self, path: str | Path):
+        self.path = path
+        self.kind = "csv" if str(path) == STDOUT else file_format(path)
+        self._stack = ExitStack()
+        self._handle: IO[str] | None = None
+        self._temp: str | None = None
+        self._writer: pq.ParquetWriter | None = None
+        self.rows = 0
+
+    def __enter__(self) -> Output:
+        if str(self.path) == STDOUT:
+            self._handle = sys.stdout
+            return self
+        self._temp = self._stack.enter_context(replaced(self.path))
+        if self.kind == "csv":
+            self._handle = self._stack.enter_context(open(self._temp, "w", newline="", encoding="utf-8"))
+        return self
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if self.kind == "csv":
+            assert self._handle is not None
+            frame.to_csv(self._handle, header=self.rows == 0, index=False, date_format="%Y-%m-%dT%H:%M:%S")
+        else:
+            table = pa.Table.from_pandas(frame, preserve_index=False, schema=self._writer and self._writer.schema)
+            if self._writer is None:
+                self._writer = pq.ParquetWriter(self._temp, table.schema)
+            self._writer.write_table(table)
+        self.rows += len(frame)
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if self._writer is not None:
+            self._writer.close()
+        elif error is None and self.kind == "parquet" and self._temp is not None:
+            pq.write_table(pa.table({}), self._temp)  # no rows: still a valid, empty file
+        self._stack.__exit__(kind, error, trace)
+
+
+def write_frame(path: str | Path, frame: pd.DataFrame, *, index: bool = True) -> None:
+    """A whole frame to a CSV or Parquet file, in place at once; group keys of the index
+    become columns."""
+    with Output(path) as out:
+        out.write(frame.reset_index() if index and any(n is not None for n in frame.index.names) else frame)

@@ -1,0 +1,547 @@
+"""The ``wfmath`` command: plan staff from a forecast file, size one interval, roll up ACD
+actuals and browse the KPI catalog.
+
+Files stream through in chunks, so a forecast larger than memory works; outputs appear only
+when a run succeeds. Bad input ends the run with exit code 2 and one line naming the file,
+the row and the column, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager, nullcontext
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TaskProgressColumn, TimeRemainingColumn
+from rich.table import Table
+
+import wfmath
+from wfmath import _files
+from wfmath._tables import resolve_columns
+from wfmath.actuals import ACTUAL_COLUMNS
+from wfmath.plans import PLAN_COLUMNS, infer_interval_seconds
+
+SL_DEFINITIONS = ("answered", "offered", "excl_short_abandons", "short_abandons_ok", "virtual")
+#: Plan options that may also come as columns of the forecast, by the name plan() looks for.
+OPTION_COLUMNS = (
+    "sl_target",
+    "threshold_seconds",
+    "asa_target_seconds",
+    "max_occupancy",
+    "shrinkage",
+    "patience_seconds",
+    "abandon_target",
+)
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
+DEFAULT_CHUNK_ROWS = 500_000
+
+
+class UserError(click.ClickException):
+    """Bad input: one line on standard error and exit code 2."""
+
+    exit_code = 2
+
+    def __init__(self, message: str):
+        super().__init__(" ".join(str(message).split()))
+
+
+@contextmanager
+def user_errors(source: str | Path | None = None) -> Iterator[None]:
+    """Errors the user can mend become a UserError, named after `source` when not yet named."""
+    try:
+        yield
+    except _files.FileError as err:
+        raise UserError(str(err)) from None
+    except (ValueError, TypeError, OSError) as err:
+        message = str(err) if isinstance(err, OSError) or source is None else f"{source}: {err}"
+        raise UserError(message) from None
+
+
+def _number_or_column(ctx: click.Context, param: click.Parameter, value: str | None) -> float | str | None:
+    """A target given as a number for every row, or as the name of a column holding one per row."""
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def _renames(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> dict[str, str]:
+    pairs = {}
+    for item in values:
+        role, sep, column = item.partition("=")
+        if not sep or not role or not column:
+            raise click.BadParameter(f"expected ROLE=COLUMN, got {item!r}")
+        pairs[role] = column
+    return pairs
+
+
+def _figure_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and Path(value).suffix.lower() not in FIGURE_SUFFIXES:
+        raise click.BadParameter(f"{value!r} must end in {', '.join(FIGURE_SUFFIXES)}")
+    return value
+
+
+def _freq(ctx: click.Context, param: click.Parameter, value: str) -> str | None:
+    return None if value.lower() == "none" else value
+
+
+def _by(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
+    return [c.strip() for c in value.split(",") if c.strip()]
+
+
+def target_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The sizing targets shared by `plan` and `size`."""
+    options = [
+        click.option("--sl", "sl_target", callback=_number_or_column, help="Service-level target, a fraction (0.8)."),
+        click.option("--threshold", "threshold_seconds", callback=_number_or_column, help="SL threshold, seconds."),
+        click.option("--asa", "asa_target_seconds", callback=_number_or_column, help="Longest ASA, seconds."),
+        click.option("--max-occupancy", callback=_number_or_column, help="Occupancy cap, a fraction."),
+        click.option("--shrinkage", callback=_number_or_column, help="Shrinkage, a fraction: scheduled = agents/(1-s)."),
+        click.option(
+            "--patience",
+            "patience_seconds",
+            callback=_number_or_column,
+            help="Mean caller patience, seconds: size with Erlang A (callers abandon).",
+        ),
+        click.option(
+            "--sl-definition",
+            type=click.Choice(SL_DEFINITIONS),
+            default="answered",
+            show_default=True,
+            help="Service-level definition under Erlang A.",
+        ),
+        click.option(
+            "--abandon-target", callback=_number_or_column, help="Largest abandonment share under Erlang A, a fraction."
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _progress(enabled: bool | None, unit_bytes: bool) -> Progress | None:
+    """A progress bar on standard error, only when that is a terminal unless asked for."""
+    if not (sys.stderr.isatty() if enabled is None else enabled):
+        return None
+    columns = [BarColumn(), TaskProgressColumn(), DownloadColumn() if unit_bytes else "", TimeRemainingColumn()]
+    return Progress(*columns, console=Console(stderr=True), transient=True)
+
+
+def _chunks(
+    path: str | Path, progress: bool | None, chunk_rows: int, **typed: Sequence[str]
+) -> Iterator[pd.DataFrame]:
+    """The file's chunks, with a progress bar over bytes (CSV) or rows (Parquet)."""
+    bar = _progress(progress, _files.file_format(path) == "csv")
+    with bar or nullcontext():
+        task = bar.add_task("reading", total=None) if bar else None
+
+        def advance(done: int, total: int) -> None:
+            if bar is not None and task is not None:
+                bar.update(task, completed=done, total=total)
+
+        yield from _files.read_chunks(path, chunk_rows=chunk_rows, progress=advance, **typed)
+
+
+def _cell(name: str, value: Any) -> str:
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d" if value == value.normalize() else "%Y-%m-%d %H:%M")
+    if not isinstance(value, float):
+        return str(value)
+    if value != value:
+        return "-"
+    if name in ("calls", "offered", "answered", "abandoned", "intervals") or name.startswith("peak_"):
+        return f"{value:,.0f}"
+    if name.endswith(("_hours", "_seconds", "fte")):
+        return f"{value:,.1f}"
+    return f"{value:.3f}"
+
+
+def _print_table(frame: pd.DataFrame, title: str, shown: Sequence[str] | None = None) -> None:
+    """A frame as a table on standard output; index levels first."""
+    data = frame.reset_index() if any(n is not None for n in frame.index.names) else frame
+    names = [c for c in data.columns if shown is None or c in shown or c in frame.index.names]
+    console = Console(width=None if sys.stdout.isatty() else 240)
+    table = Table(title=title, title_justify="left")
+    for name in names:
+        numeric = pd.api.types.is_numeric_dtype(data[name]) and not pd.api.types.is_bool_dtype(data[name])
+        table.add_column(str(name), justify="right" if numeric else "left")
+    for row in data[names].itertuples(index=False):
+        table.add_row(*(_cell(str(n), v) for n, v in zip(names, row)))
+    console.print(table)
+
+
+def _warnings_to_stderr() -> None:
+    """Warnings as one line each, without the source line a script user cannot act on."""
+
+    def show(message: Any, category: type[Warning], *args: Any, **kwargs: Any) -> None:
+        click.echo(f"warning: {message}", err=True)
+
+    warnings.showwarning = show
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(wfmath.__version__, prog_name="wfmath")
+def main() -> None:
+    """Contact-center workforce math: Erlang C and A staffing, roll-ups and KPIs.
+
+    Rows in messages are counted from 1, the header not counted. Exit code 2 means bad input.
+    """
+    _warnings_to_stderr()
+
+
+ROLLUP_SHOWN = (
+    "calls",
+    "aht_seconds",
+    "service_level",
+    "asa_seconds",
+    "p_abandon",
+    "occupancy",
+    "agent_hours",
+    "scheduled_hours",
+    "fte",
+    "scheduled_fte",
+    "peak_agents",
+    "share_intervals_met",
+)
+
+
+def example_forecast() -> Any:
+    """The bundled example: a week of 30-minute intervals for three queues, with targets."""
+    return resources.as_file(resources.files("wfmath") / "data" / "example_week.csv")
+
+
+@main.command("plan")
+@click.argument("forecast", required=False, type=click.Path(dir_okay=False))
+@click.option("--example", is_flag=True, help="Plan the bundled example week (three queues, 30-minute intervals).")
+@click.option("-o", "--output", help="Write the interval plan: .csv, .parquet, or - for CSV on standard output.")
+@click.option("-r", "--rollup-output", help="Write the roll-up (.csv or .parquet) instead of printing it.")
+@click.option(
+    "--freq",
+    default="D",
+    show_default=True,
+    callback=_freq,
+    help="Roll-up period: D, W (weeks from Monday), M, a pandas frequency such as h, or none.",
+)
+@click.option("--by", default="queue", show_default=True, callback=_by, help="Comma-separated roll-up groups.")
+@click.option("--interval-seconds", type=click.FloatRange(min=0, min_open=True), help="Inferred when omitted.")
+@target_options
+@click.option("--paid-hours", "paid_hours_per_fte", type=float, help="Paid hours per FTE in a roll-up period.")
+@click.option("--column", "renames", multiple=True, callback=_renames, metavar="ROLE=COLUMN", help="Rename a role.")
+@click.option("--on-invalid", type=click.Choice(["raise", "nan"]), default="raise", show_default=True)
+@click.option("--chunk-rows", type=click.IntRange(min=1), default=DEFAULT_CHUNK_ROWS, show_default=True)
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@click.option("--plot", "plot_path", callback=_figure_path, help="Draw one day's interval chart (.png/.svg/.pdf).")
+@click.option("--plot-day", help="The day --plot draws (default: the first).")
+def plan_command(
+    forecast: str | None,
+    example: bool,
+    output: str | None,
+    rollup_output: str | None,
+    freq: str | None,
+    by: list[str],
+    interval_seconds: float | None,
+    paid_hours_per_fte: float | None,
+    renames: dict[str, str],
+    on_invalid: str,
+    chunk_rows: int,
+    progress: bool | None,
+    plot_path: str | None,
+    plot_day: str | None,
+    **targets: Any,
+) -> None:
+    """Size every interval of FORECAST (CSV or Parquet) and roll the plan up.
+
+    FORECAST has one row per interval and queue: interval_start (ISO 8601), queue, calls and
+    aht_seconds; targets come as options or as columns named after them (sl_target,
+    threshold_seconds, shrinkage, ...). A target option may also name a column.
+    """
+    if example == (forecast is not None):
+        raise click.UsageError("give a FORECAST file or --example, not both or neither")
+    with user_errors(), (example_forecast() if example else nullcontext(forecast)) as source:
+        _plan_file(
+            source,
+            output,
+            rollup_output,
+            freq=freq,
+            by=by,
+            interval_seconds=interval_seconds,
+            paid_hours_per_fte=paid_hours_per_fte,
+            renames=renames,
+            on_invalid=on_invalid,
+            chunk_rows=chunk_rows,
+            progress=progress,
+            plot_path=plot_path,
+            plot_day=plot_day,
+            targets=targets,
+        )
+
+
+def _plan_file(
+    source: str | Path,
+    output: str | None,
+    rollup_output: str | None,
+    *,
+    freq: str | None,
+    by: list[str],
+    interval_seconds: float | None,
+    paid_hours_per_fte: float | None,
+    renames: Mapping[str, str],
+    on_invalid: str,
+    chunk_rows: int,
+    progress: bool | None,
+    plot_path: str | None,
+    plot_day: str | None,
+    targets: Mapping[str, Any],
+) -> None:
+    names = resolve_columns(PLAN_COLUMNS, renames)
+    named = [v for k, v in targets.items() if isinstance(v, str) and k != "sl_definition"]
+    typed = {
+        "timestamps": [names["interval"]],
+        "numbers": [names[r] for r in ("calls", "aht_seconds", "agents")] + list(OPTION_COLUMNS) + named,
+        "text": [names["queue"]],
+    }
+    met = {k: targets[k] for k in ("sl_target", "asa_target_seconds")}
+    started, rows, parts, days = time.perf_counter(), 0, [], []
+    with ExitStack() as stack:
+        plan_out = stack.enter_context(_files.Output(output)) if output else None
+        rollup_out = stack.enter_context(_files.Output(rollup_output)) if rollup_output else None
+        for chunk in _chunks(source, progress, chunk_rows, **typed):
+            with user_errors(source):
+                if interval_seconds is None:  # from the first chunk, so every chunk has the same
+                    interval_seconds = infer_interval_seconds(chunk, names)
+                planned = wfmath.plan(
+                    chunk, interval_seconds=interval_seconds, columns=renames, on_invalid=on_invalid, **targets
+                )
+                parts.append(wfmath.rollup_parts(planned, freq=freq, by=by, columns=renames, **met))
+            if plan_out is not None:
+                plan_out.write(planned)
+            if plot_path is not None:
+                days.append(_day_rows(planned, names["interval"], plot_day, days))
+            rows += len(chunk)
+        if not parts:
+            raise _files.FileError(f"{source}: no rows to plan")
+        with user_errors(source):
+            rolled = wfmath.finish_rollup(pd.concat(parts), paid_hours_per_fte=paid_hours_per_fte)
+        if rollup_out is not None:
+            rollup_out.write(rolled.reset_index())
+        if plot_path is not None:
+            _draw_intervals(plot_path, pd.concat(days), names, renames, met["sl_target"], plot_day)
+    seconds = time.perf_counter() - started
+    click.echo(f"planned {rows:,} intervals in {seconds:.2f} s ({rows / max(seconds, 1e-9):,.0f} rows/s)", err=True)
+    if rollup_out is None and output != _files.STDOUT:
+        period = {"D": "daily", "W": "weekly", "M": "monthly", None: "whole-span"}.get(freq, freq)
+        _print_table(rolled, f"{period} roll-up of {Path(source).name}", ROLLUP_SHOWN)
+
+
+def _day_rows(planned: pd.DataFrame, interval: str, plot_day: str | None, kept: list[pd.DataFrame]) -> pd.DataFrame:
+    """The chunk's rows of the day to draw: the one asked for, else the first day seen."""
+    if interval not in planned.columns or not len(planned):
+        return planned.iloc[:0]
+    if plot_day is not None:
+        day = pd.Timestamp(plot_day).normalize()
+    else:
+        seen = [k for k in kept if len(k)]
+        day = (seen[0] if seen else planned)[interval].min().normalize()
+    return planned[planned[interval].dt.normalize() == day]
+
+
+def _draw_intervals(
+    path: str, rows: pd.DataFrame, names: Mapping[str, str], renames: Mapping[str, str], sl: Any, day: str | None
+) -> None:
+    from wfmath import plots
+
+    if not len(rows):
+        raise ValueError(f"--plot-day {day!r} has no intervals in the forecast")
+    sl_target = sl if isinstance(sl, float) else None
+    if sl_target is None and "sl_target" in rows:
+        sl_target = float(rows["sl_target"].iloc[0]) if rows["sl_target"].nunique() == 1 else None
+    figure = plots.interval_chart(rows, sl_target=sl_target, columns=renames)
+    with _files.replaced(path) as temp:
+        figure.savefig(temp, format=Path(path).suffix[1:].lower())
+
+
+@main.command("size")
+@click.option("--calls", required=True, type=float, help="Calls offered in the interval.")
+@click.option("--aht", "aht_seconds", required=True, type=float, help="Average handle time, seconds.")
+@click.option(
+    "--interval", "interval_seconds", default=1800.0, show_default=True, type=float, help="Interval, seconds."
+)
+@target_options
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--plot", "plot_path", callback=_figure_path, help="Draw the staffing curve (.png/.svg/.pdf).")
+def size_command(
+    calls: float,
+    aht_seconds: float,
+    interval_seconds: float,
+    as_json: bool,
+    plot_path: str | None,
+    **targets: Any,
+) -> None:
+    """Size one interval: agents needed, scheduled staff, and what they achieve."""
+    named = [f"--{k}" for k, v in targets.items() if isinstance(v, str) and k != "sl_definition"]
+    if named:
+        raise UserError(f"{named[0]} takes a number here")
+    patience = targets.pop("patience_seconds")
+    with user_errors():
+        if patience is None:
+            sl_definition, abandon_target = targets.pop("sl_definition"), targets.pop("abandon_target")
+            if abandon_target is not None or sl_definition != "answered":
+                raise ValueError("--abandon-target and --sl-definition need --patience (Erlang A)")
+            result = wfmath.required_agents(calls, aht_seconds, interval_seconds, **targets)
+        else:
+            if targets.pop("asa_target_seconds") is not None:
+                raise ValueError("--asa sizes with Erlang C: leave out --patience, or use --sl/--abandon-target")
+            result = wfmath.required_agents_a(calls, aht_seconds, interval_seconds, patience, **targets)
+        figures = {"calls": calls, "aht_seconds": aht_seconds, "interval_seconds": interval_seconds}
+        figures |= result.to_dict()
+        if plot_path is not None:
+            _draw_curve(plot_path, calls, aht_seconds, interval_seconds, targets)
+    if as_json:
+        click.echo(json.dumps(figures))
+        return
+    labels = {
+        "load": ("offered load", "Erlangs"),
+        "agents": ("agents on the phones", ""),
+        "scheduled": ("scheduled (after shrinkage)", ""),
+        "service_level": ("service level", ""),
+        "asa_seconds": ("ASA", "s"),
+        "asa_answered_seconds": ("ASA of answered calls", "s"),
+        "p_abandon": ("abandonment", ""),
+        "occupancy": ("occupancy", ""),
+    }
+    for key, (label, unit) in labels.items():
+        if key in figures:
+            value = figures[key]
+            text = f"{value:d}" if isinstance(value, int) else f"{value:.3f}" if not unit else f"{value:.2f}"
+            click.echo(f"{label:<28} {text} {unit}".rstrip())
+
+
+def _draw_curve(
+    path: str, calls: float, aht_seconds: float, interval_seconds: float, targets: Mapping[str, Any]
+) -> None:
+    from wfmath import plots
+
+    if targets.get("threshold_seconds") is None:
+        raise ValueError("--plot needs --threshold: the curve shows the service level")
+    figure = plots.staffing_curve(
+        calls,
+        aht_seconds,
+        interval_seconds,
+        threshold_seconds=targets["threshold_seconds"],
+        sl_target=targets.get("sl_target"),
+        asa_target_seconds=targets.get("asa_target_seconds"),
+    )
+    with _files.replaced(path) as temp:
+        figure.savefig(temp, format=Path(path).suffix[1:].lower())
+
+
+@main.command("actuals")
+@click.argument("report", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", help="Write the figures: .csv, .parquet, or - for CSV on standard output.")
+@click.option(
+    "--freq", default="D", show_default=True, callback=_freq, help="Period: D, W, M, a pandas frequency, or none."
+)
+@click.option("--by", default="queue", show_default=True, callback=_by, help="Comma-separated groups.")
+@click.option("--column", "renames", multiple=True, callback=_renames, metavar="ROLE=COLUMN", help="Rename a role.")
+@click.option("--on-invalid", type=click.Choice(["raise", "nan"]), default="raise", show_default=True)
+@click.option("--chunk-rows", type=click.IntRange(min=1), default=DEFAULT_CHUNK_ROWS, show_default=True)
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+def actuals_command(
+    report: str,
+    output: str | None,
+    freq: str | None,
+    by: list[str],
+    renames: dict[str, str],
+    on_invalid: str,
+    chunk_rows: int,
+    progress: bool | None,
+) -> None:
+    """Every service-level definition, abandonment, ASA, AHT and occupancy from an ACD REPORT.
+
+    REPORT (CSV or Parquet) has counts per interval and queue: offered, answered,
+    answered_within, abandoned, and optionally abandoned_within, handle_seconds,
+    wait_seconds and staffed_seconds. Figures are ratios of sums over each group.
+    """
+    names = resolve_columns(ACTUAL_COLUMNS, renames) if renames else dict(ACTUAL_COLUMNS)
+    typed = {
+        "timestamps": [names["interval"]],
+        "numbers": [v for k, v in names.items() if k not in ("interval", "queue")],
+        "text": [names["queue"]],
+    }
+    per_row = freq is None and not by
+    with user_errors(report), ExitStack() as stack:
+        out = stack.enter_context(_files.Output(output)) if output else None
+        parts = []
+        for chunk in _chunks(report, progress, chunk_rows, **typed):
+            with user_errors(report):
+                figures = wfmath.actuals(chunk, freq=freq, by=by, columns=renames, on_invalid=on_invalid)
+            if per_row and out is not None:
+                out.write(figures)
+            elif not per_row:
+                parts.append(figures)
+        if per_row:
+            return
+        if not parts:
+            raise _files.FileError(f"{report}: no rows")
+        result = wfmath.finish_actuals(pd.concat(parts), columns=renames)
+        if out is not None:
+            out.write(result.reset_index())
+    if out is None:
+        _print_table(result, f"actuals of {Path(report).name}")
+
+
+@main.group("kpi")
+def kpi_group() -> None:
+    """The QAECS KPI catalog: list, show and audit a scorecard."""
+
+
+@kpi_group.command("list")
+@click.option("--category", help="Quality, Accessibility, Efficiency, Cost or Strategic.")
+def kpi_list(category: str | None) -> None:
+    """The KPIs of the catalog, by category."""
+    from wfmath import kpi
+
+    with user_errors():
+        table = kpi.catalog(category)
+    _print_table(table[["id", "name", "category", "unit", "role", "agent_controllable"]], "KPIs")
+
+
+@kpi_group.command("show")
+@click.argument("kpi_id")
+def kpi_show(kpi_id: str) -> None:
+    """Everything the catalog says of one KPI."""
+    from wfmath import kpi
+
+    with user_errors():
+        k = kpi.get_kpi(kpi_id)
+    for field in ("name", "category", "formula", "unit", "aggregation", "better", "why", "caveats", "role"):
+        click.echo(f"{field:<19} {getattr(k, field)}")
+    click.echo(f"{'stakeholders':<19} {', '.join(sorted(k.stakeholders))}")
+    click.echo(f"{'agent controllable':<19} {'yes' if k.agent_controllable else 'no'}")
+    click.echo(f"{'drivers':<19} {', '.join(kpi.drivers(kpi_id)) or '-'}")
+    click.echo(f"{'outcomes':<19} {', '.join(kpi.outcomes(kpi_id)) or '-'}")
+
+
+@kpi_group.command("audit")
+@click.argument("kpi_ids", nargs=-1, required=True)
+def kpi_audit(kpi_ids: tuple[str, ...]) -> None:
+    """Audit a scorecard of KPI ids: measures that work against the center, or lack a companion."""
+    from wfmath import kpi
+
+    with user_errors():
+        findings = kpi.audit_scorecard(list(kpi_ids))
+    for f in findings:
+        click.echo(f"{f.severity:<6} {f.kpi:<24} {f.rule}: {f.explanation}")
+    if not findings:
+        click.echo("no findings")
