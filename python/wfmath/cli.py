@@ -107,7 +107,7 @@ def target_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--threshold", "threshold_seconds", callback=_number_or_column, help="SL threshold, seconds."),
         click.option("--asa", "asa_target_seconds", callback=_number_or_column, help="Longest ASA, seconds."),
         click.option("--max-occupancy", callback=_number_or_column, help="Occupancy cap, a fraction."),
-        click.option("--shrinkage", callback=_number_or_column, help="Shrinkage, a fraction: scheduled = agents/(1-s)."),
+        click.option("--shrinkage", callback=_number_or_column, help="Shrinkage, a fraction of paid time."),
         click.option(
             "--patience",
             "patience_seconds",
@@ -138,9 +138,7 @@ def _progress(enabled: bool | None, unit_bytes: bool) -> Progress | None:
     return Progress(*columns, console=Console(stderr=True), transient=True)
 
 
-def _chunks(
-    path: str | Path, progress: bool | None, chunk_rows: int, **typed: Sequence[str]
-) -> Iterator[pd.DataFrame]:
+def _chunks(path: str | Path, progress: bool | None, chunk_rows: int, **typed: Sequence[str]) -> Iterator[pd.DataFrame]:
     """The file's chunks, with a progress bar over bytes (CSV) or rows (Parquet)."""
     bar = _progress(progress, _files.file_format(path) == "csv")
     with bar or nullcontext():
@@ -268,7 +266,7 @@ def plan_command(
     """
     if example == (forecast is not None):
         raise click.UsageError("give a FORECAST file or --example, not both or neither")
-    with user_errors(), (example_forecast() if example else nullcontext(forecast)) as source:
+    with user_errors(), example_forecast() if example else nullcontext(forecast) as source:
         _plan_file(
             source,
             output,
