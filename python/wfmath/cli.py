@@ -334,7 +334,7 @@ def _plan_file(
         if rollup_out is not None:
             rollup_out.write(rolled.reset_index())
         if plot_path is not None:
-            _draw_intervals(plot_path, pd.concat(days), names, renames, met["sl_target"], plot_day)
+            _draw_intervals(plot_path, pd.concat(days), renames, met["sl_target"], plot_day)
     seconds = time.perf_counter() - started
     click.echo(f"planned {rows:,} intervals in {seconds:.2f} s ({rows / max(seconds, 1e-9):,.0f} rows/s)", err=True)
     if rollup_out is None and output != _files.STDOUT:
@@ -354,17 +354,12 @@ def _day_rows(planned: pd.DataFrame, interval: str, plot_day: str | None, kept: 
     return planned[planned[interval].dt.normalize() == day]
 
 
-def _draw_intervals(
-    path: str, rows: pd.DataFrame, names: Mapping[str, str], renames: Mapping[str, str], sl: Any, day: str | None
-) -> None:
+def _draw_intervals(path: str, rows: pd.DataFrame, renames: Mapping[str, str], sl: Any, day: str | None) -> None:
     from wfmath import plots
 
     if not len(rows):
         raise ValueError(f"--plot-day {day!r} has no intervals in the forecast")
-    sl_target = sl if isinstance(sl, float) else None
-    if sl_target is None and "sl_target" in rows:
-        sl_target = float(rows["sl_target"].iloc[0]) if rows["sl_target"].nunique() == 1 else None
-    figure = plots.interval_chart(rows, sl_target=sl_target, columns=renames)
+    figure = plots.interval_chart(rows, sl_target=sl, columns=renames)
     with _files.replaced(path) as temp:
         figure.savefig(temp, format=Path(path).suffix[1:].lower())
 

@@ -44,7 +44,7 @@ def infer_interval_seconds(data: pd.DataFrame, names: Mapping[str, str]) -> floa
     ordered = data[keys].sort_values(keys)
     steps = ordered[interval].diff().dt.total_seconds().to_numpy().copy()
     if len(keys) == 2:
-        steps[(ordered[queue] != ordered[queue].shift()).to_numpy()] = np.nan
+        steps[(ordered[queue] != ordered[queue].shift()).to_numpy(dtype=bool, na_value=True)] = np.nan
     steps = steps[steps > 0]
     if not len(steps):
         raise ValueError("cannot infer the interval length from one timestamp per queue: give interval_seconds")
