@@ -69,14 +69,19 @@ def test_stubs_cover_the_public_api():
     assert (ROOT / "python" / "wfmath" / "py.typed").exists()
 
 
-def test_readme_examples_run():
+def test_readme_examples_run(tmp_path, monkeypatch):
     blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
     assert blocks
+    monkeypatch.chdir(tmp_path)  # the examples save figures
     for code in blocks:
         exec(compile(code, "README.md", "exec"), {})
+    assert (tmp_path / "staffing_curve.png").stat().st_size > 0
 
 
-def test_example_job_prints_a_plan():
-    out = subprocess.run([sys.executable, "-m", "wfmath"], capture_output=True, text=True, check=True).stdout
-    assert "calls-weighted SL" in out
-    assert len(out.splitlines()) > 96  # a header, 96 intervals and the day's totals
+def test_example_job_prints_the_weekly_plan():
+    done = subprocess.run([sys.executable, "-m", "wfmath", "plan", "--example"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "daily roll-up of example_week.csv" in done.stdout
+    days = [line for line in done.stdout.splitlines() if re.search(r"\b2026-11-2\d\b", line)]
+    assert len(days) == 3 * 7  # three queues, a week
+    assert "planned 1,008 intervals" in done.stderr

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskProgressColumn, TimeRemainingColumn
@@ -61,8 +62,9 @@ def user_errors(source: str | Path | None = None) -> Iterator[None]:
         yield
     except _files.FileError as err:
         raise UserError(str(err)) from None
-    except (ValueError, TypeError, OSError) as err:
-        message = str(err) if isinstance(err, OSError) or source is None else f"{source}: {err}"
+    except (ValueError, TypeError, KeyError, OSError) as err:
+        text = err.args[0] if isinstance(err, KeyError) and err.args else err  # KeyError's str() adds quotes
+        message = str(text) if isinstance(err, OSError) or source is None else f"{source}: {text}"
         raise UserError(message) from None
 
 
@@ -154,6 +156,8 @@ def _chunks(path: str | Path, progress: bool | None, chunk_rows: int, **typed: S
 def _cell(name: str, value: Any) -> str:
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d" if value == value.normalize() else "%Y-%m-%d %H:%M")
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
     if not isinstance(value, float):
         return str(value)
     if value != value:
@@ -507,7 +511,7 @@ def kpi_list(category: str | None) -> None:
 
     with user_errors():
         table = kpi.catalog(category)
-    _print_table(table[["id", "name", "category", "unit", "role", "agent_controllable"]], "KPIs")
+    _print_table(table, "KPIs", ("name", "category", "unit", "role", "agent_controllable"))
 
 
 @kpi_group.command("show")

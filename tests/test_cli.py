@@ -1,0 +1,302 @@
+"""The wfmath command: streamed plans equal the in-memory ones, outputs appear whole or not at
+all, and bad input exits 2 with one line naming the file, row and column."""
+
+import json
+import subprocess
+import sys
+from importlib import metadata
+
+import matplotlib.image
+import numpy as np
+import pandas as pd
+import pytest
+import wfmath
+from click.testing import CliRunner
+from wfmath.cli import main
+
+TARGETS = ["--sl", "0.8", "--threshold", "20", "--shrinkage", "0.3"]
+
+
+def run(*args, ok=True):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    if ok:
+        assert result.exit_code == 0, result.output + repr(result.exception)
+    return result
+
+
+@pytest.fixture
+def forecast():
+    """Two queues x 3 days of 30-minute intervals, with closed nights."""
+    rng = np.random.default_rng(11)
+    starts = pd.date_range("2026-11-23", periods=3 * 48, freq="30min")
+    open_hours = (starts.hour >= 8) & (starts.hour < 19)
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "interval_start": starts,
+                    "queue": queue,
+                    "calls": np.where(open_hours, rng.poisson(scale, len(starts)), 0).astype(float),
+                    "aht_seconds": rng.uniform(180, 420, len(starts)).round(),
+                }
+            )
+            for queue, scale in (("sales", 60), ("care", 140))
+        ],
+        ignore_index=True,
+    )
+
+
+@pytest.fixture
+def forecast_csv(tmp_path, forecast):
+    path = tmp_path / "forecast.csv"
+    forecast.to_csv(path, index=False)
+    return path
+
+
+def expected(forecast, **rollup):
+    plan = wfmath.plan(forecast, sl_target=0.8, threshold_seconds=20.0, shrinkage=0.3)
+    return plan, wfmath.rollup(plan, sl_target=0.8, **rollup)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_streamed_plan_and_rollup_equal_the_whole(tmp_path, forecast, suffix):
+    source = tmp_path / f"forecast{suffix}"
+    forecast.to_csv(source, index=False) if suffix == ".csv" else forecast.to_parquet(source)
+    out, roll = tmp_path / f"plan{suffix}", tmp_path / f"roll{suffix}"
+    # 37-row chunks: every day of every queue is cut across chunks.
+    run("plan", source, "-o", out, "-r", roll, *TARGETS, "--chunk-rows", 37, "--paid-hours", 8)
+    read = pd.read_csv if suffix == ".csv" else pd.read_parquet
+    plan, day = expected(forecast, paid_hours_per_fte=8.0)
+    got = read(out)
+    assert len(got) == len(forecast)
+    np.testing.assert_array_equal(got["agents"], plan["agents"])
+    np.testing.assert_array_equal(got["scheduled"], plan["scheduled"])
+    np.testing.assert_allclose(got["service_level"], plan["service_level"], rtol=1e-15)
+    rolled = read(roll)
+    assert list(rolled["queue"]) == list(day.index.get_level_values("queue"))
+    for column in ("calls", "agent_hours", "scheduled_hours", "fte", "service_level", "occupancy", "share_calls_met"):
+        np.testing.assert_allclose(rolled[column], day[column], rtol=1e-12, err_msg=column)
+
+
+def test_weekly_rollup_printed_by_queue(forecast_csv, forecast):
+    result = run("plan", forecast_csv, *TARGETS, "--freq", "W")
+    _, week = expected(pd.read_csv(forecast_csv, parse_dates=["interval_start"]), freq="W")
+    assert "weekly roll-up of forecast.csv" in result.stdout
+    for queue, row in week.groupby(level="queue"):
+        line = next(x for x in result.stdout.splitlines() if f" {queue} " in x)
+        assert f"{row['calls'].iloc[0]:,.0f}" in line and f"{row['service_level'].iloc[0]:.3f}" in line
+
+
+def test_plan_to_stdout_is_csv(forecast_csv, forecast):
+    result = run("plan", forecast_csv, "-o", "-", *TARGETS)
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("interval_start,queue,calls,aht_seconds")
+    assert len(lines) == len(forecast) + 1
+
+
+def test_targets_from_columns_and_options_naming_columns(tmp_path, forecast):
+    data = forecast.assign(goal=np.where(forecast.queue == "care", 0.9, 0.8), threshold_seconds=20.0)
+    source = tmp_path / "targets.csv"
+    data.to_csv(source, index=False)
+    run("plan", source, "--sl", "goal", "-o", tmp_path / "out.csv")
+    got = pd.read_csv(tmp_path / "out.csv")
+    want = wfmath.plan(data, sl_target="goal")
+    np.testing.assert_array_equal(got["agents"], want["agents"])
+    assert (got.loc[got.queue == "care", "service_level"][got.calls > 0] >= 0.9 * (1 - 1e-12)).all()
+
+
+def test_erlang_a_plan(forecast_csv, forecast, tmp_path):
+    args = ["--sl", "0.8", "--threshold", "20", "--patience", "90", "--sl-definition", "offered"]
+    run("plan", forecast_csv, *args, "--abandon-target", "0.05", "-o", tmp_path / "a.csv")
+    want = wfmath.plan(
+        forecast,
+        sl_target=0.8,
+        threshold_seconds=20.0,
+        patience_seconds=90.0,
+        sl_definition="offered",
+        abandon_target=0.05,
+    )
+    got = pd.read_csv(tmp_path / "a.csv")
+    np.testing.assert_array_equal(got["agents"], want["agents"])
+    assert (got["p_abandon"] <= 0.05 + 1e-12).all()
+
+
+def test_example_runs_the_bundled_week(tmp_path):
+    result = run("plan", "--example", "-r", tmp_path / "week.csv")
+    rolled = pd.read_csv(tmp_path / "week.csv")
+    assert sorted(rolled["queue"].unique()) == ["billing", "sales", "service"]
+    assert len(rolled) == 3 * 7  # three queues, a week of days
+    assert (rolled["intervals"] == 48).all()
+    assert "planned 1,008 intervals" in result.stderr
+
+
+def one_line_error(result, *parts):
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    message = result.stderr.strip()
+    assert len(message.splitlines()) == 1, message
+    for part in parts:
+        assert part in message, message
+    return message
+
+
+@pytest.mark.parametrize(
+    "line, value, parts",
+    [
+        (18, "lots", ["row 17", "column 'calls'", "'lots' is not a number"]),
+        (30, "-4", ["column 'calls' must be finite and >= 0", "-4.0", "row 29"]),
+        (5, "yesterday", ["row 4", "column 'interval_start'", "'yesterday' is not an ISO 8601 timestamp"]),
+    ],
+)
+def test_bad_csv_row_is_named(tmp_path, forecast_csv, line, value, parts):
+    lines = forecast_csv.read_text().splitlines()
+    cells = lines[line - 1].split(",")
+    cells[2 if "calls" in parts[1] or "calls" in parts[0] else 0] = value
+    lines[line - 1] = ",".join(cells)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join(lines) + "\n")
+    result = run("plan", bad, *TARGETS, "-o", tmp_path / "never.csv", "--chunk-rows", 10, ok=False)
+    one_line_error(result, "bad.csv", *parts)
+    assert not (tmp_path / "never.csv").exists()
+
+
+def test_failure_in_a_late_chunk_leaves_no_output(tmp_path, forecast):
+    forecast.loc[250, "aht_seconds"] = 0.0
+    source = tmp_path / "late.parquet"
+    forecast.to_parquet(source)
+    (tmp_path / "plan.parquet").write_bytes(b"an older plan")
+    result = run("plan", source, *TARGETS, "-o", tmp_path / "plan.parquet", "--chunk-rows", 50, ok=False)
+    one_line_error(result, "late.parquet", "column 'aht_seconds' must be finite and > 0", "row 251")
+    assert (tmp_path / "plan.parquet").read_bytes() == b"an older plan"  # untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["late.parquet", "plan.parquet"]  # no temp files
+
+
+def test_file_errors(tmp_path, forecast):
+    one_line_error(run("plan", tmp_path / "nope.csv", *TARGETS, ok=False), "nope.csv: no such file")
+    good = tmp_path / "good.parquet"
+    forecast.to_parquet(good)
+    truncated = tmp_path / "cut.parquet"
+    truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    one_line_error(run("plan", truncated, *TARGETS, ok=False), "cut.parquet: not a readable parquet file")
+    (tmp_path / "f.txt").write_text("x")
+    one_line_error(run("plan", tmp_path / "f.txt", ok=False), "unknown file type '.txt'")
+    (tmp_path / "empty.csv").write_text("")
+    one_line_error(run("plan", tmp_path / "empty.csv", *TARGETS, ok=False), "empty.csv: the file is empty")
+    forecast.drop(columns="aht_seconds").to_csv(tmp_path / "short.csv", index=False)
+    one_line_error(run("plan", tmp_path / "short.csv", *TARGETS, ok=False), "short.csv", "'aht_seconds'")
+    pd.concat([forecast, forecast.iloc[[3]]]).to_csv(tmp_path / "twice.csv", index=False)
+    one_line_error(run("plan", tmp_path / "twice.csv", *TARGETS, ok=False), "twice.csv: duplicate rows")
+    one_line_error(run("plan", good, "--sl", "80", "--threshold", "20", ok=False), "sl_target must be in (0, 1)")
+    out = tmp_path / "no" / "such" / "dir.csv"
+    one_line_error(run("plan", good, *TARGETS, "-o", out, ok=False), "cannot write")
+
+
+def test_usage_errors_exit_2(forecast_csv):
+    assert run("plan", ok=False).exit_code == 2
+    assert run("plan", forecast_csv, "--example", ok=False).exit_code == 2
+    assert run("plan", forecast_csv, "--plot", "x.gif", ok=False).exit_code == 2
+    assert run("plan", forecast_csv, "--column", "calls", ok=False).exit_code == 2
+
+
+def test_renamed_columns(tmp_path, forecast):
+    source = tmp_path / "renamed.csv"
+    forecast.rename(columns={"calls": "offered", "interval_start": "start"}).to_csv(source, index=False)
+    run("plan", source, *TARGETS, "--column", "calls=offered", "--column", "interval=start", "-o", tmp_path / "o.csv")
+    got = pd.read_csv(tmp_path / "o.csv")
+    np.testing.assert_array_equal(got["agents"], expected(forecast)[0]["agents"])
+
+
+def test_size_readable_and_json():
+    want = wfmath.required_agents(100.0, 180.0, 1800.0, sl_target=0.8, threshold_seconds=20.0, shrinkage=0.3)
+    args = ["size", "--calls", 100, "--aht", 180, "--interval", 1800, *TARGETS]
+    text = run(*args).stdout
+    assert f"agents on the phones         {want.agents}\n" in text
+    assert f"scheduled (after shrinkage)  {want.scheduled}\n" in text
+    assert f"{want.service_level:.3f}" in text and "Erlangs" in text
+    figures = json.loads(run(*args, "--json").stdout)
+    assert figures["agents"] == want.agents and figures["scheduled"] == want.scheduled
+    assert figures["service_level"] == want.service_level and figures["asa_seconds"] == want.asa_seconds
+
+
+def test_size_erlang_a_and_errors():
+    args = ["size", "--calls", 100, "--aht", 180, "--sl", 0.8, "--threshold", 20]
+    figures = json.loads(run(*args, "--patience", 120, "--abandon-target", 0.02, "--json").stdout)
+    want = wfmath.required_agents_a(100.0, 180.0, 1800.0, 120.0, sl_target=0.8, threshold_seconds=20.0, abandon_target=0.02)
+    assert figures["agents"] == want.agents and figures["p_abandon"] == want.p_abandon <= 0.02
+    one_line_error(run("size", "--calls", 100, "--aht", -1, "--sl", 0.8, "--threshold", 20, ok=False), "aht_seconds")
+    one_line_error(run(*args, "--patience", 120, "--asa", 15, ok=False), "--asa sizes with Erlang C")
+    one_line_error(run(*args, "--abandon-target", 0.05, ok=False), "need --patience")
+    one_line_error(run(*args, "--shrinkage", "some_column", ok=False), "--shrinkage takes a number")
+
+
+def test_plots_from_the_command_line(tmp_path, forecast_csv):
+    run("plan", forecast_csv, *TARGETS, "--plot", tmp_path / "day.png", "--plot-day", "2026-11-24")
+    height, width, _ = matplotlib.image.imread(tmp_path / "day.png").shape
+    assert (width, height) == (1200, 100 * (1 + 2.75 * 2))  # two queues, the default size
+    run("size", "--calls", 100, "--aht", 180, *TARGETS, "--plot", tmp_path / "curve.svg")
+    assert (tmp_path / "curve.svg").read_text().lstrip().startswith("<?xml")
+    result = run("plan", forecast_csv, *TARGETS, "--plot", tmp_path / "x.png", "--plot-day", "2027-01-01", ok=False)
+    one_line_error(result, "--plot-day '2027-01-01' has no intervals")
+    assert not (tmp_path / "x.png").exists()
+
+
+def acd_report(forecast):
+    rng = np.random.default_rng(5)
+    offered = forecast["calls"].to_numpy().astype(int)
+    answered = (offered * rng.uniform(0.85, 1.0, len(offered))).astype(int)
+    return forecast[["interval_start", "queue"]].assign(
+        offered=offered,
+        answered=answered,
+        answered_within=(answered * rng.uniform(0.6, 1.0, len(offered))).astype(int),
+        abandoned=offered - answered,
+        abandoned_within=((offered - answered) * 0.3).astype(int),
+        handle_seconds=answered * forecast["aht_seconds"].to_numpy(),
+    )
+
+
+def test_actuals_streamed_equal_the_whole(tmp_path, forecast):
+    report = acd_report(forecast)
+    report.to_csv(tmp_path / "acd.csv", index=False)
+    run("actuals", tmp_path / "acd.csv", "-o", tmp_path / "out.parquet", "--chunk-rows", 41)
+    got = pd.read_parquet(tmp_path / "out.parquet")
+    want = wfmath.actuals(report).reset_index()
+    assert list(got.columns) == list(want.columns)
+    np.testing.assert_allclose(got["sl_excl_short_abandons"], want["sl_excl_short_abandons"], rtol=1e-12)
+    np.testing.assert_array_equal(got["offered"], want["offered"])
+    per_row = run("actuals", tmp_path / "acd.csv", "--freq", "none", "--by", "", "-o", "-").stdout.splitlines()
+    assert len(per_row) == len(report) + 1 and "sl_answered" in per_row[0]
+    printed = run("actuals", tmp_path / "acd.csv", "--freq", "none").stdout
+    assert "care" in printed and "sl_offered" in printed
+
+
+def test_actuals_bad_count(tmp_path, forecast):
+    report = acd_report(forecast)
+    report.loc[7, "answered"] = report.loc[7, "offered"] + 1
+    report.to_csv(tmp_path / "acd.csv", index=False)
+    result = run("actuals", tmp_path / "acd.csv", ok=False)
+    one_line_error(result, "acd.csv", "column 'answered' must be <= offered", "row 8")
+
+
+def test_kpi_commands():
+    assert "First-contact resolution" in run("kpi", "list", "--category", "Quality").stdout
+    shown = run("kpi", "show", "fcr").stdout
+    assert "category            Quality" in shown and "agent controllable  yes" in shown
+    audit = run("kpi", "audit", "calls_handled_per_agent", "qa_score").stdout
+    assert audit.startswith("high") and "not_agent_controllable" in audit
+    one_line_error(run("kpi", "show", "nope", ok=False), "nope")
+    one_line_error(run("kpi", "list", "--category", "Speed", ok=False), "Speed")
+
+
+@pytest.mark.parametrize("command", [[], ["plan"], ["size"], ["actuals"], ["kpi"], ["kpi", "audit"]])
+def test_help_everywhere(command):
+    assert "Usage: " in run(*command, "--help").stdout
+
+
+def test_installed_script_and_module_entry(tmp_path):
+    scripts = {e.name: e.value for e in metadata.entry_points(group="console_scripts")}
+    assert scripts.get("wfmath") == "wfmath.cli:main"
+    done = subprocess.run(
+        [sys.executable, "-m", "wfmath", "plan", str(tmp_path / "missing.parquet")], capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"Error: {tmp_path / 'missing.parquet'}: no such file"
