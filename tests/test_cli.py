@@ -221,7 +221,8 @@ def test_size_readable_and_json():
 def test_size_erlang_a_and_errors():
     args = ["size", "--calls", 100, "--aht", 180, "--sl", 0.8, "--threshold", 20]
     figures = json.loads(run(*args, "--patience", 120, "--abandon-target", 0.02, "--json").stdout)
-    want = wfmath.required_agents_a(100.0, 180.0, 1800.0, 120.0, sl_target=0.8, threshold_seconds=20.0, abandon_target=0.02)
+    targets = dict(sl_target=0.8, threshold_seconds=20.0, abandon_target=0.02)
+    want = wfmath.required_agents_a(100.0, 180.0, 1800.0, 120.0, **targets)
     assert figures["agents"] == want.agents and figures["p_abandon"] == want.p_abandon <= 0.02
     one_line_error(run("size", "--calls", 100, "--aht", -1, "--sl", 0.8, "--threshold", 20, ok=False), "aht_seconds")
     one_line_error(run(*args, "--patience", 120, "--asa", 15, ok=False), "--asa sizes with Erlang C")
