@@ -7,6 +7,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -146,7 +147,10 @@ def replaced(path: str | Path) -> Iterator[str]:
 
 class Output:
     """A CSV or Parquet output written in pieces and put in place only when all went well
-    (see :func:`replaced`); ``-`` writes CSV to standard output."""
+    (see :func:`replaced`); ``-`` writes CSV to standard output.
+
+    Each piece is written on a background thread while the caller computes the next (Arrow's
+    writer and the Rust core both run without the GIL); at most one piece waits."""
 
     def __init__(self, path: str | Path):
         self.path = path
@@ -155,6 +159,8 @@ class Output:
         self._handle: IO[str] | None = None
         self._temp: str | None = None
         self._writer: pq.ParquetWriter | None = None
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="wfmath-output")
+        self._pending: Future[None] | None = None
         self.rows = 0
 
     def __enter__(self) -> Output:
@@ -166,29 +172,38 @@ class Output:
             self._handle = self._stack.enter_context(open(self._temp, "w", newline="", encoding="utf-8"))
         return self
 
+    def _wait(self) -> None:
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+
     def write(self, frame: pd.DataFrame) -> None:
+        self._wait()
         if self.kind == "csv":
-            assert self._handle is not None
-            frame.to_csv(self._handle, header=self.rows == 0, index=False, date_format="%Y-%m-%dT%H:%M:%S")
+            options = dict(header=self.rows == 0, index=False, date_format="%Y-%m-%dT%H:%M:%S")
+            self._pending = self._pool.submit(frame.to_csv, self._handle, **options)
         else:
             table = pa.Table.from_pandas(frame, preserve_index=False, schema=self._writer and self._writer.schema)
             if self._writer is None:
                 self._writer = pq.ParquetWriter(self._temp, table.schema)
-            self._writer.write_table(table)
+            self._pending = self._pool.submit(self._writer.write_table, table)
         self.rows += len(frame)
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        if self._writer is not None:
-            self._writer.close()
-        elif error is None and self.kind == "parquet" and self._temp is not None:
-            pq.write_table(pa.table({}), self._temp)  # no rows: still a valid, empty file
+        late = None
+        try:
+            self._wait()
+            if self._writer is not None:
+                self._writer.close()
+            elif error is None and self.kind == "parquet" and self._temp is not None:
+                pq.write_table(pa.table({}), self._temp)  # no rows: still a valid, empty file
+        except BaseException as err:  # a failed write: the output must not be put in place
+            late = err
+        self._pool.shutdown()
+        if late is not None and error is None:
+            kind, error, trace = type(late), late, late.__traceback__
         self._stack.__exit__(kind, error, trace)
-
-
-def write_frame(path: str | Path, frame: pd.DataFrame, *, index: bool = True) -> None:
-    """A whole frame to a CSV or Parquet file, in place at once; group keys of the index
-    become columns."""
-    with Output(path) as out:
-        out.write(frame.reset_index() if index and any(n is not None for n in frame.index.names) else frame)
+        if late is not None:
+            raise late
