@@ -191,6 +191,15 @@ def test_file_errors(tmp_path, forecast):
     one_line_error(run("plan", good, *TARGETS, "-o", out, ok=False), "cannot write")
 
 
+def test_column_changing_type_between_chunks(tmp_path, forecast):
+    forecast["note"] = "1"
+    forecast.loc[150, "note"] = "late"
+    forecast.to_csv(tmp_path / "notes.csv", index=False)
+    result = run("plan", tmp_path / "notes.csv", *TARGETS, "-o", tmp_path / "p.parquet", "--chunk-rows", 100, ok=False)
+    one_line_error(result, "p.parquet: rows from 101 on do not fit the column types", "column note")
+    assert not (tmp_path / "p.parquet").exists()
+
+
 def test_usage_errors_exit_2(forecast_csv):
     assert run("plan", ok=False).exit_code == 2
     assert run("plan", forecast_csv, "--example", ok=False).exit_code == 2

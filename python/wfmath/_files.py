@@ -183,7 +183,13 @@ class Output:
             options = dict(header=self.rows == 0, index=False, date_format="%Y-%m-%dT%H:%M:%S")
             self._pending = self._pool.submit(frame.to_csv, self._handle, **options)
         else:
-            table = pa.Table.from_pandas(frame, preserve_index=False, schema=self._writer and self._writer.schema)
+            try:
+                table = pa.Table.from_pandas(frame, preserve_index=False, schema=self._writer and self._writer.schema)
+            except (pa.ArrowInvalid, pa.ArrowTypeError) as err:
+                detail = "; ".join(map(str, err.args))
+                raise FileError(
+                    f"{self.path}: rows from {self.rows + 1} on do not fit the column types of earlier rows: {detail}"
+                ) from None
             if self._writer is None:
                 self._writer = pq.ParquetWriter(self._temp, table.schema)
             self._pending = self._pool.submit(self._writer.write_table, table)
