@@ -55,6 +55,13 @@ def test_kpi_examples_run(module_name):
     run_examples(finder.find(importlib.import_module(module_name), globs={**vars(kpi), "np": np}))
 
 
+@pytest.mark.parametrize("module_name", ["wfmath.plots", "wfmath.dask"])
+def test_module_examples_run(module_name):
+    """The modules imported on their own, for their optional dependencies."""
+    module = pytest.importorskip(module_name)
+    run_examples(doctest.DocTestFinder(exclude_empty=True).find(module))
+
+
 def test_every_kpi_function_has_an_example():
     for module, name in PUBLIC:
         if module is kpi and not isinstance(getattr(kpi, name), type):

@@ -1,6 +1,5 @@
 """wfmath.plots: figures that render to PNG and SVG and draw the engine's numbers."""
 
-import doctest
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -267,14 +266,6 @@ def test_interval_chart_errors(two_days, change, kwargs, error, match):
 
 
 # the module as a whole
-
-
-def test_doctests_run():
-    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
-    for test in doctest.DocTestFinder(exclude_empty=True).find(plots):
-        runner.run(test)
-    result = runner.summarize(verbose=False)
-    assert result.attempted > 0 and result.failed == 0
 
 
 def test_no_pyplot(tmp_path):
