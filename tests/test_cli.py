@@ -200,6 +200,15 @@ def test_column_changing_type_between_chunks(tmp_path, forecast):
     assert not (tmp_path / "p.parquet").exists()
 
 
+def test_interval_given_against_the_timestamps_warns(forecast_csv):
+    result = run("plan", forecast_csv, *TARGETS, "--interval-seconds", 900)
+    assert "warning: the timestamps step by 1800 s but --interval-seconds is 900" in result.stderr
+
+
+def test_progress_bar_on_request(forecast_csv):
+    assert "roll-up" in run("plan", forecast_csv, *TARGETS, "--progress", "--chunk-rows", 50).stdout
+
+
 def test_usage_errors_exit_2(forecast_csv):
     assert run("plan", ok=False).exit_code == 2
     assert run("plan", forecast_csv, "--example", ok=False).exit_code == 2

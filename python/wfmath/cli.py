@@ -322,6 +322,8 @@ def _plan_file(
             with user_errors(source):
                 if interval_seconds is None:  # from the first chunk, so every chunk has the same
                     interval_seconds = infer_interval_seconds(chunk, names)
+                elif not rows:
+                    _check_interval(chunk, names, interval_seconds)
                 planned = wfmath.plan(
                     chunk, interval_seconds=interval_seconds, columns=renames, on_invalid=on_invalid, **targets
                 )
@@ -344,6 +346,21 @@ def _plan_file(
     if rollup_out is None and output != _files.STDOUT:
         period = {"D": "daily", "W": "weekly", "M": "monthly", None: "whole-span"}.get(freq, freq)
         _print_table(rolled, f"{period} roll-up of {Path(source).name}", ROLLUP_SHOWN)
+
+
+def _check_interval(chunk: pd.DataFrame, names: Mapping[str, str], interval_seconds: float) -> None:
+    """Warns when the timestamps step otherwise than the interval given: loads would be off."""
+    try:
+        step = infer_interval_seconds(chunk, names)
+    except (ValueError, TypeError):
+        return  # no timestamps to go by
+    if step != interval_seconds:
+        warnings.warn(
+            f"the timestamps step by {step:g} s but --interval-seconds is {interval_seconds:g}: "
+            f"calls per interval are taken as calls per {interval_seconds:g} s",
+            UserWarning,
+            stacklevel=2,
+        )
 
 
 def _day_rows(planned: pd.DataFrame, interval: str, plot_day: str | None, kept: list[pd.DataFrame]) -> pd.DataFrame:
