@@ -245,23 +245,7 @@ def example_forecast() -> Any:
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
 @click.option("--plot", "plot_path", callback=_figure_path, help="Draw one day's interval chart (.png/.svg/.pdf).")
 @click.option("--plot-day", help="The day --plot draws (default: the first).")
-def plan_command(
-    forecast: str | None,
-    example: bool,
-    output: str | None,
-    rollup_output: str | None,
-    freq: str | None,
-    by: list[str],
-    interval_seconds: float | None,
-    paid_hours_per_fte: float | None,
-    renames: dict[str, str],
-    on_invalid: str,
-    chunk_rows: int,
-    progress: bool | None,
-    plot_path: str | None,
-    plot_day: str | None,
-    **targets: Any,
-) -> None:
+def plan_command(forecast: str | None, example: bool, **options: Any) -> None:
     """Size every interval of FORECAST (CSV or Parquet) and roll the plan up.
 
     FORECAST has one row per interval and queue: interval_start (ISO 8601), queue, calls and
@@ -271,22 +255,7 @@ def plan_command(
     if example == (forecast is not None):
         raise click.UsageError("give a FORECAST file or --example, not both or neither")
     with user_errors(), example_forecast() if example else nullcontext(forecast) as source:
-        _plan_file(
-            source,
-            output,
-            rollup_output,
-            freq=freq,
-            by=by,
-            interval_seconds=interval_seconds,
-            paid_hours_per_fte=paid_hours_per_fte,
-            renames=renames,
-            on_invalid=on_invalid,
-            chunk_rows=chunk_rows,
-            progress=progress,
-            plot_path=plot_path,
-            plot_day=plot_day,
-            targets=targets,
-        )
+        _plan_file(source, **options)
 
 
 def _plan_file(
@@ -304,7 +273,7 @@ def _plan_file(
     progress: bool | None,
     plot_path: str | None,
     plot_day: str | None,
-    targets: Mapping[str, Any],
+    **targets: Any,
 ) -> None:
     names = resolve_columns(PLAN_COLUMNS, renames)
     named = [v for k, v in targets.items() if isinstance(v, str) and k != "sl_definition"]
