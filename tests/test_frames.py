@@ -90,6 +90,31 @@ def test_rollup_is_a_ratio_of_sums(forecast):
     assert b["intervals_with_calls"] == 0 and b["agent_hours"] == 0
 
 
+def test_rollup_in_parts_equals_the_whole_and_unknown_rows_stay_unknown(forecast):
+    bad = forecast.assign(aht_seconds=forecast.aht_seconds.where(forecast.index != 12, -1.0))
+    with pytest.warns(RuntimeWarning, match="1 row"):
+        p = wfmath.plan(bad, sl_target=0.8, threshold_seconds=20.0, on_invalid="nan")
+    whole = wfmath.rollup(p, sl_target=0.8)
+    for cuts in ([1], [2, 4], [1, 2, 3, 5, 6]):
+        pieces = np.split(np.arange(len(p)), cuts)
+        parts = pd.concat([wfmath.rollup_parts(p.iloc[rows], sl_target=0.8) for rows in pieces])
+        pd.testing.assert_frame_equal(wfmath.finish_rollup(parts), whole)
+    a, b = whole.loc["a"].iloc[0], whole.loc["b"].iloc[0]
+    # An interval whose staff is unknown leaves its day's staff figures unknown, not understated.
+    assert a["calls"] == 260.0 and np.isnan(a["agent_hours"]) and np.isnan(a["service_level"])
+    assert b["agent_hours"] == 0.0
+    lone = wfmath.rollup(p.loc[[12]])
+    assert np.isnan(lone["peak_agents"].iloc[0])  # no peak is known, not -inf
+    with pytest.raises(ValueError, match="parts lack column"):
+        wfmath.finish_rollup(pd.DataFrame({"calls": [1.0]}))
+
+
+def test_actuals_in_parts_equal_the_whole(acd):
+    whole = wfmath.actuals(acd, freq=None)
+    parts = pd.concat([wfmath.actuals(acd.iloc[:2], freq=None), wfmath.actuals(acd.iloc[2:], freq=None)])
+    pd.testing.assert_frame_equal(wfmath.finish_actuals(parts), whole, check_dtype=False)
+
+
 def test_a_day_can_meet_its_target_while_half_its_intervals_miss():
     """Four intervals with given staff: two miss 80/20, yet the day's calls-weighted SL is above
     0.8 because the busy intervals met it. Hand-built from Erlang C at these staff levels."""
@@ -287,6 +312,10 @@ def test_plan_errors_name_the_column_and_row_label(forecast):
     assert np.isnan(p.loc[13, "agents"]) and p.loc[11, "agents"] > 0
     with pytest.raises(TypeError, match="pandas or polars DataFrame or a pyarrow Table"):
         wfmath.plan({"calls": [1]}, sl_target=0.8, threshold_seconds=20.0)
+    with pytest.raises(ValueError, match=r"^threshold_seconds is required with sl_target$"):
+        wfmath.plan(forecast, sl_target=0.8)
+    with pytest.raises(ValueError, match=r"^sl_target must be in \(0, 1\), got 80.0$"):  # one number: no row
+        wfmath.plan(forecast, sl_target=80.0, threshold_seconds=20.0)
 
 
 def test_plan_versus_actual(acd):

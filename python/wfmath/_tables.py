@@ -294,6 +294,25 @@ def _compact(group: Sequence[Key]) -> Key:
     return Key(tuple(k.name for k in group), codes.astype(np.int64), 0, 1, observed.shape[1], merged)
 
 
+def combine(data: pd.DataFrame, sums: Sequence[str], maxima: Sequence[str] = ()) -> pd.DataFrame:
+    """Rows of partial totals combined per group, the group keys being the named index levels
+    or else the columns that are neither `sums` nor `maxima`. Sums are added, NaN if any part
+    is NaN (an unknown part leaves the total unknown, as in the kernel); maxima ignore NaN,
+    as the kernel's do."""
+    if any(name is not None for name in data.index.names):
+        data = data.reset_index()
+    keys = [data[c] for c in data.columns if c not in sums and c not in maxima]
+    whole = not keys
+    if whole:
+        keys = [pd.Series(np.zeros(len(data), dtype=np.int64), index=data.index)]
+    grouped = data.groupby(keys, sort=True, dropna=False, observed=True)
+    unknown = data[list(sums)].isna().groupby(keys, sort=True, dropna=False, observed=True).any()
+    out = grouped[list(sums)].sum().mask(unknown)
+    for name in maxima:
+        out[name] = grouped[name].max()
+    return out.reset_index(drop=True) if whole else out
+
+
 def check_unique(data: pd.DataFrame, keys: Sequence[str]) -> None:
     duplicated = data.duplicated(subset=list(keys), keep="first").to_numpy()
     if duplicated.any():

@@ -172,16 +172,9 @@ def finish_actuals(parts: Any, *, columns: Mapping[str, str] | None = None) -> A
     names = t.resolve_columns(ACTUAL_COLUMNS, columns)
     t.require(data, [names[r] for r in REQUIRED], "parts")
     roles = [r for r in REQUIRED + OPTIONAL if names[r] in data.columns]
-    if any(name is not None for name in data.index.names):
-        data = data.reset_index()
-    counts = [names[r] for r in roles]
-    derived = set(figures({r: np.zeros(0) for r in REQUIRED + OPTIONAL}))
-    keys = [c for c in data.columns if c not in counts and c not in derived]
-    if keys:
-        sums = data.groupby(keys, sort=True, dropna=False, observed=True)[counts].sum()
-    else:
-        sums = data[counts].sum().to_frame().T
-    return source.give_back(_with_figures(sums, names, roles))
+    derived = list(figures({r: np.zeros(0) for r in REQUIRED + OPTIONAL}))
+    counts = t.combine(data.drop(columns=[c for c in derived if c in data.columns]), [names[r] for r in roles])
+    return source.give_back(_with_figures(counts, names, roles))
 
 
 def plan_vs_actual(

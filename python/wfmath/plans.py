@@ -82,7 +82,9 @@ class _Inputs:
     def engine_error(self, err: InvalidInputError) -> ValueError:
         """The engine's error, with the user's column name and the row's index label; an
         option given as one number is named as the option, with no row."""
-        column = self.column_of.get(err.parameter or "")
+        if err.parameter is None:  # a rule between options, e.g. a target without its threshold
+            return ValueError(str(err))
+        column = self.column_of.get(err.parameter)
         rule = str(err).split(f"{err.parameter} ", 1)[-1].split(", got")[0]
         if column is None:
             return ValueError(f"{err.parameter} {rule}, got {err.value!r}")

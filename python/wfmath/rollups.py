@@ -152,21 +152,6 @@ def rollup_parts(
     return source.give_back(parts)
 
 
-def _combined(parts: pd.DataFrame) -> pd.DataFrame:
-    """One row per group: the parts' sums added, their peaks maximised; the keys are the
-    named index levels, or else the columns that are neither sums nor peaks."""
-    if any(name is not None for name in parts.index.names):
-        parts = parts.reset_index()
-    keys = [c for c in parts.columns if c not in PART_SUMS + PART_PEAKS]
-    missing = [c for c in ("calls", "handle_seconds", "sl_weighted", "asa_weighted", "agent_seconds") if c not in parts]
-    if missing:
-        raise ValueError(f"parts lack column(s) {', '.join(map(repr, missing))}: pass what rollup_parts returns")
-    how = {c: "max" if c in PART_PEAKS else "sum" for c in parts.columns if c not in keys}
-    if not keys:
-        return parts.agg(how).to_frame().T.reset_index(drop=True)
-    return parts.groupby(keys, sort=True, dropna=False, observed=True).agg(how)
-
-
 def finish_rollup(parts: Any, *, paid_hours_per_fte: float | None = None) -> Any:
     """The second stage of :func:`rollup`: combine parts of the same group, then form the ratios.
 
@@ -195,7 +180,16 @@ def finish_rollup(parts: Any, *, paid_hours_per_fte: float | None = None) -> Any
     Name: calls, dtype: float64
     """
     source = t.as_frame(parts, "parts")
-    g = _combined(source.data)
+    present = [c for c in source.data.columns if c in PART_SUMS + PART_PEAKS]
+    missing = [
+        c for c in ("calls", "handle_seconds", "sl_weighted", "asa_weighted", "agent_seconds") if c not in present
+    ]
+    if missing:
+        raise ValueError(f"parts lack column(s) {', '.join(map(repr, missing))}: pass what rollup_parts returns")
+    g = t.combine(source.data, [c for c in present if c in PART_SUMS], [c for c in present if c in PART_PEAKS])
+    # The kernel's maximum of a group whose rows are all invalid (NaN) is -inf: no peak known.
+    peaks = [c for c in PART_PEAKS if c in g]
+    g[peaks] = g[peaks].replace(-np.inf, np.nan)
     out = pd.DataFrame(index=g.index)
     out["calls"] = g["calls"]
     out["aht_seconds"] = t.ratio(g["handle_seconds"], g["calls"])
