@@ -5,6 +5,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -196,3 +197,12 @@ def test_docstring_examples_run(spark):
         runner.run(test)
     assert runner.summarize(verbose=False).attempted > 0
     assert runner.summarize(verbose=False).failed == 0
+
+
+def test_readme_spark_example_runs(spark, capsys):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    blocks = re.findall(r"```py\n(.*?)```", readme, re.S)
+    assert blocks
+    for code in blocks:
+        exec(compile(code, "README.md", "exec"), {"spark": spark})
+    assert "service_level" in capsys.readouterr().out
