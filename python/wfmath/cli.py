@@ -44,6 +44,7 @@ OPTION_COLUMNS = (
 )
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 DEFAULT_CHUNK_ROWS = 500_000
+TARGET = "NUMBER|COLUMN"
 
 
 class UserError(click.ClickException):
@@ -102,34 +103,79 @@ def _by(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
     return [c.strip() for c in value.split(",") if c.strip()]
 
 
-def target_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The sizing targets shared by `plan` and `size`."""
-    options = [
-        click.option("--sl", "sl_target", callback=_number_or_column, help="Service-level target, a fraction (0.8)."),
-        click.option("--threshold", "threshold_seconds", callback=_number_or_column, help="SL threshold, seconds."),
-        click.option("--asa", "asa_target_seconds", callback=_number_or_column, help="Longest ASA, seconds."),
-        click.option("--max-occupancy", callback=_number_or_column, help="Occupancy cap, a fraction."),
-        click.option("--shrinkage", callback=_number_or_column, help="Shrinkage, a fraction of paid time."),
-        click.option(
-            "--patience",
-            "patience_seconds",
-            callback=_number_or_column,
-            help="Mean caller patience, seconds: size with Erlang A (callers abandon).",
-        ),
-        click.option(
-            "--sl-definition",
-            type=click.Choice(SL_DEFINITIONS),
-            default="answered",
-            show_default=True,
-            help="Service-level definition under Erlang A.",
-        ),
-        click.option(
-            "--abandon-target", callback=_number_or_column, help="Largest abandonment share under Erlang A, a fraction."
-        ),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+def _stacked(*options: Callable[[Any], Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Options that several commands share, applied as one decorator."""
+
+    def apply(func: Callable[..., Any]) -> Callable[..., Any]:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return apply
+
+
+#: The sizing targets of `plan` and `size`.
+target_options = _stacked(
+    click.option(
+        "--sl",
+        "sl_target",
+        callback=_number_or_column,
+        metavar=TARGET,
+        help="Service-level target, a fraction (0.8).",
+    ),
+    click.option(
+        "--threshold",
+        "threshold_seconds",
+        callback=_number_or_column,
+        metavar=TARGET,
+        help="SL threshold, seconds.",
+    ),
+    click.option(
+        "--asa", "asa_target_seconds", callback=_number_or_column, metavar=TARGET, help="Longest ASA, seconds."
+    ),
+    click.option("--max-occupancy", callback=_number_or_column, metavar=TARGET, help="Occupancy cap, a fraction."),
+    click.option("--shrinkage", callback=_number_or_column, metavar=TARGET, help="Shrinkage, a fraction of paid time."),
+    click.option(
+        "--patience",
+        "patience_seconds",
+        callback=_number_or_column,
+        metavar=TARGET,
+        help="Mean caller patience, seconds: size with Erlang A (callers abandon).",
+    ),
+    click.option(
+        "--sl-definition",
+        type=click.Choice(SL_DEFINITIONS),
+        default="answered",
+        show_default=True,
+        help="Service-level definition under Erlang A.",
+    ),
+    click.option(
+        "--abandon-target",
+        callback=_number_or_column,
+        metavar=TARGET,
+        help="Largest abandonment share under Erlang A, a fraction.",
+    ),
+)
+
+#: How `plan` and `actuals` read their files.
+stream_options = _stacked(
+    click.option("--column", "renames", multiple=True, callback=_renames, metavar="ROLE=COLUMN", help="Rename a role."),
+    click.option(
+        "--on-invalid",
+        type=click.Choice(["raise", "nan"]),
+        default="raise",
+        show_default=True,
+        help="Stop at a bad row, or give it NaN and warn.",
+    ),
+    click.option(
+        "--chunk-rows",
+        type=click.IntRange(min=1),
+        default=DEFAULT_CHUNK_ROWS,
+        show_default=True,
+        help="Rows read at a time: memory in use follows it, not the file's size.",
+    ),
+    click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal)."),
+)
 
 
 def _progress(enabled: bool | None, unit_bytes: bool) -> Progress | None:
@@ -226,8 +272,12 @@ def example_forecast() -> Any:
 @main.command("plan")
 @click.argument("forecast", required=False, type=click.Path(dir_okay=False))
 @click.option("--example", is_flag=True, help="Plan the bundled example week (three queues, 30-minute intervals).")
-@click.option("-o", "--output", help="Write the interval plan: .csv, .parquet, or - for CSV on standard output.")
-@click.option("-r", "--rollup-output", help="Write the roll-up (.csv or .parquet) instead of printing it.")
+@click.option(
+    "-o", "--output", metavar="PATH", help="Write the interval plan: .csv, .parquet, or - for CSV on standard output."
+)
+@click.option(
+    "-r", "--rollup-output", metavar="PATH", help="Write the roll-up (.csv or .parquet) instead of printing it."
+)
 @click.option(
     "--freq",
     default="D",
@@ -239,12 +289,11 @@ def example_forecast() -> Any:
 @click.option("--interval-seconds", type=click.FloatRange(min=0, min_open=True), help="Inferred when omitted.")
 @target_options
 @click.option("--paid-hours", "paid_hours_per_fte", type=float, help="Paid hours per FTE in a roll-up period.")
-@click.option("--column", "renames", multiple=True, callback=_renames, metavar="ROLE=COLUMN", help="Rename a role.")
-@click.option("--on-invalid", type=click.Choice(["raise", "nan"]), default="raise", show_default=True)
-@click.option("--chunk-rows", type=click.IntRange(min=1), default=DEFAULT_CHUNK_ROWS, show_default=True)
-@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
-@click.option("--plot", "plot_path", callback=_figure_path, help="Draw one day's interval chart (.png/.svg/.pdf).")
-@click.option("--plot-day", help="The day --plot draws (default: the first).")
+@stream_options
+@click.option(
+    "--plot", "plot_path", callback=_figure_path, metavar="PATH", help="Draw one day's interval chart (.png/.svg/.pdf)."
+)
+@click.option("--plot-day", metavar="DATE", help="The day --plot draws (default: the first).")
 def plan_command(forecast: str | None, example: bool, **options: Any) -> None:
     """Size every interval of FORECAST (CSV or Parquet) and roll the plan up.
 
@@ -349,9 +398,7 @@ def _draw_intervals(path: str, rows: pd.DataFrame, renames: Mapping[str, str], s
 
     if not len(rows):
         raise ValueError(f"--plot-day {day!r} has no intervals in the forecast")
-    figure = plots.interval_chart(rows, sl_target=sl, columns=renames)
-    with _files.replaced(path) as temp:
-        figure.savefig(temp, format=Path(path).suffix[1:].lower())
+    _save(plots.interval_chart(rows, sl_target=sl, columns=renames), path)
 
 
 @main.command("size")
@@ -362,7 +409,9 @@ def _draw_intervals(path: str, rows: pd.DataFrame, renames: Mapping[str, str], s
 )
 @target_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--plot", "plot_path", callback=_figure_path, help="Draw the staffing curve (.png/.svg/.pdf).")
+@click.option(
+    "--plot", "plot_path", callback=_figure_path, metavar="PATH", help="Draw the staffing curve (.png/.svg/.pdf)."
+)
 def size_command(
     calls: float,
     aht_seconds: float,
@@ -425,21 +474,25 @@ def _draw_curve(
         sl_target=targets.get("sl_target"),
         asa_target_seconds=targets.get("asa_target_seconds"),
     )
+    _save(figure, path)
+
+
+def _save(figure: Any, path: str) -> None:
+    """A figure written in place at once, in the format its name ends with."""
     with _files.replaced(path) as temp:
         figure.savefig(temp, format=Path(path).suffix[1:].lower())
 
 
 @main.command("actuals")
 @click.argument("report", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", help="Write the figures: .csv, .parquet, or - for CSV on standard output.")
+@click.option(
+    "-o", "--output", metavar="PATH", help="Write the figures: .csv, .parquet, or - for CSV on standard output."
+)
 @click.option(
     "--freq", default="D", show_default=True, callback=_freq, help="Period: D, W, M, a pandas frequency, or none."
 )
 @click.option("--by", default="queue", show_default=True, callback=_by, help="Comma-separated groups.")
-@click.option("--column", "renames", multiple=True, callback=_renames, metavar="ROLE=COLUMN", help="Rename a role.")
-@click.option("--on-invalid", type=click.Choice(["raise", "nan"]), default="raise", show_default=True)
-@click.option("--chunk-rows", type=click.IntRange(min=1), default=DEFAULT_CHUNK_ROWS, show_default=True)
-@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@stream_options
 def actuals_command(
     report: str,
     output: str | None,
