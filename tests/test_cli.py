@@ -78,6 +78,19 @@ def test_streamed_plan_and_rollup_equal_the_whole(tmp_path, forecast, suffix):
         np.testing.assert_allclose(rolled[column], day[column], rtol=1e-12, err_msg=column)
 
 
+@pytest.mark.parametrize("suffix", [".csv.gz", ".csv.bz2", ".csv.xz"])
+def test_compressed_csv_in_and_out(tmp_path, forecast, suffix):
+    source = tmp_path / f"forecast{suffix}"
+    forecast.to_csv(source, index=False)  # pandas compresses by the name
+    run("plan", source, *TARGETS, "-o", tmp_path / f"plan{suffix}", "--chunk-rows", 50)
+    got = pd.read_csv(tmp_path / f"plan{suffix}")
+    np.testing.assert_array_equal(got["agents"], expected(forecast)[0]["agents"])
+    cut = tmp_path / f"cut{suffix}"
+    cut.write_bytes(source.read_bytes()[: source.stat().st_size // 2])
+    one_line_error(run("plan", cut, *TARGETS, "-o", tmp_path / "x.csv", ok=False), f"cut{suffix}: not a readable")
+    assert not (tmp_path / "x.csv").exists()
+
+
 def test_weekly_rollup_printed_by_queue(forecast_csv, forecast):
     result = run("plan", forecast_csv, *TARGETS, "--freq", "W")
     _, week = expected(pd.read_csv(forecast_csv, parse_dates=["interval_start"]), freq="W")

@@ -3,6 +3,10 @@ the file, the row and the column; outputs written whole or not at all."""
 
 from __future__ import annotations
 
+import bz2
+import gzip
+import io
+import lzma
 import os
 import sys
 import tempfile
@@ -19,6 +23,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+#: Compressed CSV, by the suffix after ".csv", and the standard-library opener of each.
+COMPRESSED = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 #: The output path that means "CSV on standard output".
 STDOUT = "-"
 
@@ -29,12 +35,26 @@ class FileError(ValueError):
     """A file that cannot be used; the message names the file (and the row and column)."""
 
 
+def _suffixes(path: str | Path) -> tuple[str, str | None]:
+    """The format's suffix and a compression suffix: ".csv.gz" -> (".csv", ".gz")."""
+    suffixes = [s.lower() for s in Path(path).suffixes]
+    if len(suffixes) >= 2 and suffixes[-1] in COMPRESSED and suffixes[-2] == ".csv":
+        return ".csv", suffixes[-1]
+    return (suffixes[-1] if suffixes else ""), None
+
+
 def file_format(path: str | Path) -> str:
-    suffix = Path(path).suffix.lower()
+    suffix, _ = _suffixes(path)
     if suffix not in FORMATS:
-        known = ", ".join(sorted(FORMATS))
+        known = ", ".join([*sorted(FORMATS), *(f".csv{c}" for c in COMPRESSED)])
         raise FileError(f"{path}: unknown file type {suffix or '(none)'!r}; use one of {known}")
     return FORMATS[suffix]
+
+
+def _packed(path: str | Path, raw: IO[bytes], mode: str) -> IO[bytes]:
+    """`raw` through the (de)compressor its name asks for (".csv.gz", ".csv.bz2", ".csv.xz")."""
+    opener = COMPRESSED.get(_suffixes(path)[1] or "")
+    return raw if opener is None else opener(raw, mode)
 
 
 def _first_bad(raw: pd.Series, parsed: pd.Series) -> int | None:
@@ -104,8 +124,8 @@ def read_chunks(
                     progress(start - 1, total)
             return
         total = os.path.getsize(path)
-        with open(path, "rb") as handle:
-            reader = pd.read_csv(handle, chunksize=chunk_rows, dtype={c: str for c in text}, encoding="utf-8")
+        with open(path, "rb") as handle, _packed(path, handle, "rb") as decoded:
+            reader = pd.read_csv(decoded, chunksize=chunk_rows, dtype={c: str for c in text}, encoding="utf-8")
             for chunk in reader:
                 chunk.index = pd.RangeIndex(start, start + len(chunk))
                 start += len(chunk)
@@ -118,7 +138,7 @@ def read_chunks(
         raise FileError(f"{path}: not a readable CSV file: {str(err).strip().splitlines()[-1]}") from None
     except UnicodeDecodeError:
         raise FileError(f"{path}: not UTF-8 text near row {start}") from None
-    except (pa.ArrowException, OSError) as err:
+    except (pa.ArrowException, OSError, EOFError, lzma.LZMAError) as err:  # EOFError: a truncated .gz
         raise FileError(f"{path}: not a readable {kind} file: {err}") from None
 
 
@@ -169,7 +189,9 @@ class Output:
             return self
         self._temp = self._stack.enter_context(replaced(self.path))
         if self.kind == "csv":
-            self._handle = self._stack.enter_context(open(self._temp, "w", newline="", encoding="utf-8"))
+            binary = self._stack.enter_context(open(self._temp, "wb"))
+            packed = self._stack.enter_context(_packed(self.path, binary, "wb"))
+            self._handle = self._stack.enter_context(io.TextIOWrapper(packed, encoding="utf-8", newline=""))
         return self
 
     def _wait(self) -> None:
