@@ -134,13 +134,44 @@ def test_erlang_a_plan(forecast_csv, forecast, tmp_path):
     assert (got["p_abandon"] <= 0.05 + 1e-12).all()
 
 
+def test_evaluate_scores_a_schedule(tmp_path, forecast):
+    staffed = forecast.assign(agents=np.ceil(forecast.calls * forecast.aht_seconds / 1800.0) + 1.0)
+    staffed.to_parquet(tmp_path / "schedule.parquet")
+    out, roll = tmp_path / "scored.csv", tmp_path / "days.csv"
+    run(
+        "evaluate",
+        tmp_path / "schedule.parquet",
+        "--threshold",
+        20,
+        "--sl",
+        0.8,
+        "-o",
+        out,
+        "-r",
+        roll,
+        "--chunk-rows",
+        33,
+    )
+    want = wfmath.evaluate(staffed, threshold_seconds=20.0)
+    got = pd.read_csv(out)
+    np.testing.assert_allclose(got["service_level"], want["service_level"], rtol=1e-15)
+    day = wfmath.rollup(want, sl_target=0.8)
+    rolled = pd.read_csv(roll)
+    np.testing.assert_allclose(rolled["service_level"], day["service_level"], rtol=1e-12)
+    np.testing.assert_allclose(rolled["share_intervals_met"], day["share_intervals_met"], rtol=1e-12)
+    missing = run("evaluate", tmp_path / "schedule.parquet", ok=False)
+    assert missing.exit_code == 2 and "--threshold" in missing.output
+    forecast.to_csv(tmp_path / "unstaffed.csv", index=False)
+    one_line_error(run("evaluate", tmp_path / "unstaffed.csv", "--threshold", 20, ok=False), "'agents'")
+
+
 def test_example_runs_the_bundled_week(tmp_path):
     result = run("plan", "--example", "-r", tmp_path / "week.csv")
     rolled = pd.read_csv(tmp_path / "week.csv")
     assert sorted(rolled["queue"].unique()) == ["billing", "sales", "service"]
     assert len(rolled) == 3 * 7  # three queues, a week of days
     assert (rolled["intervals"] == 48).all()
-    assert "planned 1,008 intervals" in result.stderr
+    assert "sized 1,008 intervals" in result.stderr
 
 
 def one_line_error(result, *parts):
@@ -319,7 +350,7 @@ def test_kpi_commands():
     one_line_error(run("kpi", "list", "--category", "Speed", ok=False), "Speed")
 
 
-@pytest.mark.parametrize("command", [[], ["plan"], ["size"], ["actuals"], ["kpi"], ["kpi", "audit"]])
+@pytest.mark.parametrize("command", [[], ["plan"], ["evaluate"], ["size"], ["actuals"], ["kpi"], ["kpi", "audit"]])
 def test_help_everywhere(command):
     assert "Usage: " in run(*command, "--help").stdout
 

@@ -91,4 +91,4 @@ def test_example_job_prints_the_weekly_plan():
     assert "daily roll-up of example_week.csv" in done.stdout
     days = [line for line in done.stdout.splitlines() if re.search(r"\b2026-11-2\d\b", line)]
     assert len(days) == 3 * 7  # three queues, a week
-    assert "planned 1,008 intervals" in done.stderr
+    assert "sized 1,008 intervals" in done.stderr

@@ -212,7 +212,7 @@ def test_interval_chart_without_queue_and_with_renamed_columns(two_days):
     renamed = sales.rename(columns={"calls": "offered", "interval_start": "start"})
     fig = plots.interval_chart(renamed, columns={"calls": "offered", "interval": "start"})
     ((calls_ax, agents_ax, sl_ax),) = panels(fig)
-    assert calls_ax.get_title() == "calls and agents" and labels(agents_ax) == ["required agents"]
+    assert calls_ax.get_title() == "calls and agents" and labels(agents_ax) == ["agents"]  # no scheduled: staff
     np.testing.assert_allclose([bar.get_height() for bar in calls_ax.patches], sales["calls"].iloc[:48])
 
 

@@ -45,6 +45,17 @@ OPTION_COLUMNS = (
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 DEFAULT_CHUNK_ROWS = 500_000
 TARGET = "NUMBER|COLUMN"
+#: The keywords of the target options, as wfmath.plan takes them.
+TARGETS = (
+    "sl_target",
+    "threshold_seconds",
+    "asa_target_seconds",
+    "max_occupancy",
+    "shrinkage",
+    "patience_seconds",
+    "sl_definition",
+    "abandon_target",
+)
 
 
 class UserError(click.ClickException):
@@ -269,32 +280,45 @@ def example_forecast() -> Any:
     return resources.as_file(resources.files("wfmath") / "data" / "example_week.csv")
 
 
+#: What `plan` and `evaluate` share: outputs, roll-up, interval, files and the day's chart.
+interval_options = _stacked(
+    click.option(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="Write the interval rows: .csv, .parquet, or - for CSV on standard output.",
+    ),
+    click.option(
+        "-r", "--rollup-output", metavar="PATH", help="Write the roll-up (.csv or .parquet) instead of printing it."
+    ),
+    click.option(
+        "--freq",
+        default="D",
+        show_default=True,
+        callback=_freq,
+        help="Roll-up period: D, W (weeks from Monday), M, a pandas frequency such as h, or none.",
+    ),
+    click.option("--by", default="queue", show_default=True, callback=_by, help="Comma-separated roll-up groups."),
+    click.option("--interval-seconds", type=click.FloatRange(min=0, min_open=True), help="Inferred when omitted."),
+    click.option("--paid-hours", "paid_hours_per_fte", type=float, help="Paid hours per FTE in a roll-up period."),
+    stream_options,
+    click.option(
+        "--plot",
+        "plot_path",
+        callback=_figure_path,
+        metavar="PATH",
+        help="Draw one day's interval chart (.png/.svg/.pdf).",
+    ),
+    click.option("--plot-day", metavar="DATE", help="The day --plot draws (default: the first)."),
+)
+
+
 @main.command("plan")
 @click.argument("forecast", required=False, type=click.Path(dir_okay=False))
 @click.option("--example", is_flag=True, help="Plan the bundled example week (three queues, 30-minute intervals).")
-@click.option(
-    "-o", "--output", metavar="PATH", help="Write the interval plan: .csv, .parquet, or - for CSV on standard output."
-)
-@click.option(
-    "-r", "--rollup-output", metavar="PATH", help="Write the roll-up (.csv or .parquet) instead of printing it."
-)
-@click.option(
-    "--freq",
-    default="D",
-    show_default=True,
-    callback=_freq,
-    help="Roll-up period: D, W (weeks from Monday), M, a pandas frequency such as h, or none.",
-)
-@click.option("--by", default="queue", show_default=True, callback=_by, help="Comma-separated roll-up groups.")
-@click.option("--interval-seconds", type=click.FloatRange(min=0, min_open=True), help="Inferred when omitted.")
 @target_options
-@click.option("--paid-hours", "paid_hours_per_fte", type=float, help="Paid hours per FTE in a roll-up period.")
-@stream_options
-@click.option(
-    "--plot", "plot_path", callback=_figure_path, metavar="PATH", help="Draw one day's interval chart (.png/.svg/.pdf)."
-)
-@click.option("--plot-day", metavar="DATE", help="The day --plot draws (default: the first).")
-def plan_command(forecast: str | None, example: bool, **options: Any) -> None:
+@interval_options
+def plan_command(forecast: str | None, example: bool, renames: dict[str, str], on_invalid: str, **options: Any) -> None:
     """Size every interval of FORECAST (CSV or Parquet) and roll the plan up.
 
     FORECAST has one row per interval and queue: interval_start (ISO 8601), queue, calls and
@@ -303,35 +327,91 @@ def plan_command(forecast: str | None, example: bool, **options: Any) -> None:
     """
     if example == (forecast is not None):
         raise click.UsageError("give a FORECAST file or --example, not both or neither")
+    targets = {k: options.pop(k) for k in TARGETS}
+
+    def size(chunk: pd.DataFrame, seconds: float) -> pd.DataFrame:
+        return wfmath.plan(chunk, interval_seconds=seconds, columns=renames, on_invalid=on_invalid, **targets)
+
+    named = [v for k, v in targets.items() if isinstance(v, str) and k != "sl_definition"]
     with user_errors(), example_forecast() if example else nullcontext(forecast) as source:
-        _plan_file(source, **options)
+        _interval_file(source, size, targets, named, renames=renames, **options)
 
 
-def _plan_file(
+@main.command("evaluate")
+@click.argument("schedule", type=click.Path(dir_okay=False))
+@click.option(
+    "--threshold",
+    "threshold_seconds",
+    required=True,
+    callback=_number_or_column,
+    metavar=TARGET,
+    help="SL threshold, seconds.",
+)
+@click.option(
+    "--sl", "sl_target", callback=_number_or_column, metavar=TARGET, help="SL target the roll-up counts as met."
+)
+@click.option(
+    "--asa",
+    "asa_target_seconds",
+    callback=_number_or_column,
+    metavar=TARGET,
+    help="ASA target the roll-up counts as met.",
+)
+@interval_options
+def evaluate_command(
+    schedule: str,
+    threshold_seconds: float | str,
+    sl_target: float | str | None,
+    asa_target_seconds: float | str | None,
+    renames: dict[str, str],
+    on_invalid: str,
+    **options: Any,
+) -> None:
+    """Score the staff a SCHEDULE already has (Erlang C): service level, ASA and occupancy of
+    every interval, rolled up.
+
+    SCHEDULE (CSV or Parquet) is a forecast with an `agents` column: agents on the phones.
+    """
+
+    def size(chunk: pd.DataFrame, seconds: float) -> pd.DataFrame:
+        return wfmath.evaluate(
+            chunk, threshold_seconds=threshold_seconds, interval_seconds=seconds, columns=renames, on_invalid=on_invalid
+        )
+
+    met = {"sl_target": sl_target, "asa_target_seconds": asa_target_seconds}
+    named = [v for v in (threshold_seconds, sl_target, asa_target_seconds) if isinstance(v, str)]
+    with user_errors():
+        _interval_file(schedule, size, met, named, renames=renames, **options)
+
+
+def _interval_file(
     source: str | Path,
+    size: Callable[[pd.DataFrame, float], pd.DataFrame],
+    targets: Mapping[str, Any],
+    named: Sequence[str],
+    *,
     output: str | None,
     rollup_output: str | None,
-    *,
     freq: str | None,
     by: list[str],
     interval_seconds: float | None,
     paid_hours_per_fte: float | None,
     renames: Mapping[str, str],
-    on_invalid: str,
     chunk_rows: int,
     progress: bool | None,
     plot_path: str | None,
     plot_day: str | None,
-    **targets: Any,
 ) -> None:
+    """`size` every chunk of `source`, write its rows, roll them up (counting an interval as met
+    by the targets' sl_target/asa_target_seconds) and draw one day; `named` lists the columns
+    that options name."""
     names = resolve_columns(PLAN_COLUMNS, renames)
-    named = [v for k, v in targets.items() if isinstance(v, str) and k != "sl_definition"]
     typed = {
         "timestamps": [names["interval"]],
-        "numbers": [names[r] for r in ("calls", "aht_seconds", "agents")] + list(OPTION_COLUMNS) + named,
+        "numbers": [names[r] for r in ("calls", "aht_seconds", "agents")] + list(OPTION_COLUMNS) + list(named),
         "text": [names["queue"]],
     }
-    met = {k: targets[k] for k in ("sl_target", "asa_target_seconds")}
+    met = {k: targets.get(k) for k in ("sl_target", "asa_target_seconds")}
     started, rows, parts, days = time.perf_counter(), 0, [], []
     with ExitStack() as stack:
         plan_out = stack.enter_context(_files.Output(output)) if output else None
@@ -342,9 +422,7 @@ def _plan_file(
                     interval_seconds = infer_interval_seconds(chunk, names)
                 elif not rows:
                     _check_interval(chunk, names, interval_seconds)
-                planned = wfmath.plan(
-                    chunk, interval_seconds=interval_seconds, columns=renames, on_invalid=on_invalid, **targets
-                )
+                planned = size(chunk, interval_seconds)
                 parts.append(wfmath.rollup_parts(planned, freq=freq, by=by, columns=renames, **met))
             if plan_out is not None:
                 plan_out.write(planned)
@@ -352,7 +430,7 @@ def _plan_file(
                 days.append(_day_rows(planned, names["interval"], plot_day, days))
             rows += len(chunk)
         if not parts:
-            raise _files.FileError(f"{source}: no rows to plan")
+            raise _files.FileError(f"{source}: no rows")
         with user_errors(source):
             rolled = wfmath.finish_rollup(pd.concat(parts), paid_hours_per_fte=paid_hours_per_fte)
         if rollup_out is not None:
@@ -360,7 +438,7 @@ def _plan_file(
         if plot_path is not None:
             _draw_intervals(plot_path, pd.concat(days), renames, met["sl_target"], plot_day)
     seconds = time.perf_counter() - started
-    click.echo(f"planned {rows:,} intervals in {seconds:.2f} s ({rows / max(seconds, 1e-9):,.0f} rows/s)", err=True)
+    click.echo(f"sized {rows:,} intervals in {seconds:.2f} s ({rows / max(seconds, 1e-9):,.0f} rows/s)", err=True)
     if rollup_out is None and output != _files.STDOUT:
         period = {"D": "daily", "W": "weekly", "M": "monthly", None: "whole-span"}.get(freq, freq)
         _print_table(rolled, f"{period} roll-up of {Path(source).name}", ROLLUP_SHOWN)

@@ -269,8 +269,11 @@ def interval_chart(
         prefix = "" if name is None else f"{name}: "
         bars = left.bar(x, calls, width=width, align="edge", color=_CALLS_COLOUR, label="calls")
         agents_axes = left.twinx()
-        _steps(agents_axes, x, width, t.numeric(at, names["agents"]), color=_REQUIRED_COLOUR, label="required agents")
-        if names["scheduled"] in at.columns:
+        # A plan's agents are those required; without scheduled ones (a scored schedule) they are its staff.
+        planned = names["scheduled"] in at.columns
+        label = "required agents" if planned else "agents"
+        _steps(agents_axes, x, width, t.numeric(at, names["agents"]), color=_REQUIRED_COLOUR, label=label)
+        if planned:
             scheduled = t.numeric(at, names["scheduled"])
             _steps(agents_axes, x, width, scheduled, color=_SCHEDULED_COLOUR, label="scheduled agents")
         left.set_title(f"{prefix}calls and agents")
