@@ -115,6 +115,59 @@ def test_actuals_in_parts_equal_the_whole(acd):
     pd.testing.assert_frame_equal(wfmath.finish_actuals(parts), whole, check_dtype=False)
 
 
+@pytest.mark.filterwarnings("ignore::wfmath.StaffingWarning")  # short patience: met at agents <= load
+@pytest.mark.parametrize("definition", ["answered", "offered", "excl_short_abandons"])
+def test_erlang_a_rollup_weights_each_figure_by_its_own_calls(definition):
+    day = pd.DataFrame(
+        {
+            "interval_start": intervals(6),
+            "calls": [40.0, 160.0, 300.0, 220.0, 90.0, 0.0],
+            "aht_seconds": [200.0, 260.0, 300.0, 280.0, 240.0, 240.0],
+        }
+    )
+    p = wfmath.plan(day, sl_target=0.8, threshold_seconds=20.0, patience_seconds=30.0, sl_definition=definition)
+    r = wfmath.rollup(p).iloc[0]
+    n, seconds = p.agents.to_numpy(), 1800.0
+    load = (day.calls * day.aht_seconds / seconds).to_numpy()
+    q = wfmath.erlang_a(np.maximum(n, 1), load, day.aht_seconds.to_numpy(), 30.0, 20.0)
+    answered = day.calls.to_numpy() * (1 - q.p_abandon)
+    shares = {"answered": answered, "offered": day.calls.to_numpy()}
+    base = shares.get(definition, day.calls.to_numpy() * (1 - q.abandoned_within))
+    sl = getattr(q, {"answered": "sl_answered", "offered": "sl_offered"}.get(definition, "sl_excl_short_abandons"))
+    # Answered within t over the calls of the definition, each summed over the day.
+    assert r["service_level"] == pytest.approx((sl * base)[:5].sum() / base[:5].sum(), rel=1e-9)
+    assert r["asa_seconds"] == pytest.approx(
+        (q.asa_answered_seconds * answered)[:5].sum() / answered[:5].sum(), rel=1e-9
+    )
+    # Occupancy is the workload carried: abandoned calls are not handled, so it stays below 1.
+    carried = np.minimum(load * (1 - q.p_abandon), n)
+    assert r["occupancy"] == pytest.approx(carried.sum() / n.sum(), rel=1e-9)
+    assert r["occupancy"] < 1 and r["p_abandon"] == pytest.approx(
+        (q.p_abandon * day.calls).sum() / day.calls.sum(), rel=1e-9
+    )
+
+
+def test_erlang_a_options_need_patience_and_a_patience_column_is_used(forecast):
+    with pytest.raises(ValueError, match="abandon_target and sl_definition need patience_seconds"):
+        wfmath.plan(forecast, sl_target=0.8, threshold_seconds=20.0, abandon_target=0.05)
+    with pytest.raises(ValueError, match="abandon_target and sl_definition need patience_seconds"):
+        wfmath.plan(forecast, sl_target=0.8, threshold_seconds=20.0, sl_definition="offered")
+    with pytest.raises(ValueError, match="asa_target_seconds sizes with Erlang C"):
+        wfmath.plan(forecast, asa_target_seconds=15.0, patience_seconds=60.0)
+    by_column = wfmath.plan(forecast.assign(patience_seconds=60.0), sl_target=0.8, threshold_seconds=20.0)
+    by_keyword = wfmath.plan(forecast, sl_target=0.8, threshold_seconds=20.0, patience_seconds=60.0)
+    pd.testing.assert_series_equal(by_column["agents"], by_keyword["agents"])
+    assert "p_abandon" in by_column
+
+
+def test_evaluate_rollup_occupancy_counts_only_what_agents_carry():
+    day = pd.DataFrame({"calls": [100.0, 400.0], "aht_seconds": 180.0, "agents": [14, 20]})
+    e = wfmath.evaluate(day, threshold_seconds=20.0, interval_seconds=1800.0)  # 40 Erlangs on 20 agents
+    r = wfmath.rollup(e, freq=None, by=None).iloc[0]
+    assert r["occupancy"] == pytest.approx((10 + 20) / 34, rel=1e-12)
+    assert r["workload_hours"] == pytest.approx(500 * 180 / 3600, rel=1e-12)
+
+
 def test_a_day_can_meet_its_target_while_half_its_intervals_miss():
     """Four intervals with given staff: two miss 80/20, yet the day's calls-weighted SL is above
     0.8 because the busy intervals met it. Hand-built from Erlang C at these staff levels."""

@@ -24,7 +24,7 @@ from wfmath import spark as wspark  # noqa: E402
 # deprecates; its conversions work here.
 pytestmark = [
     pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
-    pytest.mark.filterwarnings(r"ignore:The copy keyword is deprecated:DeprecationWarning:pyspark\."),
+    pytest.mark.filterwarnings(r"ignore:The copy keyword is deprecated"),
 ]
 
 TARGETS = dict(sl_target=0.8, threshold_seconds=20.0, shrinkage=0.3)
@@ -112,6 +112,17 @@ def test_rollup_sums_then_ratio(forecast, spark_plan):
     weighted = np.average(plan["service_level"][busy], weights=plan["calls"][busy])
     assert got["service_level"].iloc[0] == pytest.approx(weighted, rel=1e-12)  # not an average of batch averages
     assert got["service_level"].iloc[0] != pytest.approx(plan["service_level"][busy].mean(), rel=1e-6)
+
+
+def test_unknown_rows_leave_their_group_unknown_as_on_one_machine(spark, raw):
+    bad = raw.copy()
+    bad.loc[bad.index[(bad.queue == "q03") & (bad.calls > 0)][0], "aht_seconds"] = -1.0
+    frame = spark.createDataFrame(bad).repartition(4)
+    with pytest.warns(RuntimeWarning, match="1 row"):
+        want = wfmath.rollup(wfmath.plan(spark.createDataFrame(bad).toPandas(), on_invalid="nan", **TARGETS), freq="W")
+    got = wspark.rollup(wspark.plan(frame, on_invalid="nan", **TARGETS), freq="W")
+    pd.testing.assert_frame_equal(got, want, check_exact=False, rtol=1e-12, check_index_type=False)
+    assert got.loc["q03", "agent_hours"].isna().any() and got.loc["q04", "agent_hours"].notna().all()
 
 
 def test_evaluate_and_erlang_a(spark, forecast, partitions):

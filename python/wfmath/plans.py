@@ -16,6 +16,7 @@ from wfmath import _tables as t
 from wfmath._wfmath import (
     InvalidInputError,
     asa,
+    erlang_a,
     occupancy,
     required_agents,
     required_agents_a,
@@ -110,6 +111,20 @@ def _counts(values: Any, shape: tuple[int, ...]) -> np.ndarray:
     return out
 
 
+def _sl_calls(
+    definition: str, calls: np.ndarray, answered: np.ndarray, s: Any, aht: np.ndarray, patience: Any, threshold: Any
+) -> np.ndarray:
+    """The calls an Erlang A service level is a share of, under `definition`: what a roll-up
+    weights each interval's service level by (answered within t over these, summed)."""
+    if definition == "answered":
+        return answered
+    if definition != "excl_short_abandons" or threshold is None:
+        return calls
+    queue = erlang_a(_counts(s.agents, calls.shape), s.load, aht, patience, threshold, on_invalid="nan")
+    with np.errstate(invalid="ignore"):
+        return np.where(calls > 0, calls * (1.0 - queue.abandoned_within), 0.0)
+
+
 def plan(
     frame: Any,
     *,
@@ -140,8 +155,11 @@ def plan(
         of a column with one per row. A column named after the target is used when the
         keyword is omitted.
     patience_seconds : float or str, optional
-        Mean caller patience, seconds: sizes with Erlang A (:func:`wfmath.required_agents_a`,
-        with `sl_definition` and `abandon_target`) and adds ``p_abandon``; ``asa_seconds``
+        Mean caller patience, seconds (or a column; a ``patience_seconds`` column is used
+        when omitted): sizes with Erlang A (:func:`wfmath.required_agents_a`, with
+        `sl_definition` and `abandon_target`, which need it) and adds ``p_abandon``,
+        ``answered_calls`` (calls x (1 - p_abandon)) and ``sl_calls`` (the calls the service
+        level is a share of under `sl_definition`, its weight in a roll-up); ``asa_seconds``
         is then the mean wait of answered calls.
     columns : mapping, optional
         Role -> column name, e.g. ``{"calls": "offered", "interval": "start"}``.
@@ -159,7 +177,8 @@ def plan(
     Raises
     ------
     ValueError
-        A missing column, a bad value, duplicate (queue, interval) rows, or no target.
+        A missing column, a bad value, duplicate (queue, interval) rows, no target, or
+        Erlang A options without `patience_seconds`.
 
     Examples
     --------
@@ -178,16 +197,22 @@ def plan(
         "max_occupancy": inputs.option("max_occupancy", max_occupancy),
         "shrinkage": inputs.option("shrinkage", shrinkage),
     }
+    patience = inputs.option("patience_seconds", patience_seconds)
+    abandon = inputs.option("abandon_target", abandon_target)
+    if patience is None and (abandon is not None or sl_definition != "answered"):
+        raise ValueError(
+            "abandon_target and sl_definition need patience_seconds (Erlang A); without it plan sizes with Erlang C"
+        )
+    if patience is not None and asa_target_seconds is not None:
+        raise ValueError("asa_target_seconds sizes with Erlang C: leave out patience_seconds, or use sl_target")
     try:
-        if patience_seconds is None:
+        if patience is None:
             asa_target = inputs.option("asa_target_seconds", asa_target_seconds)
             s = required_agents(
                 calls, aht, inputs.interval_seconds, asa_target_seconds=asa_target, on_invalid=on_invalid, **targets
             )
             extra = {"asa_seconds": s.asa_seconds}
         else:
-            patience = inputs.option("patience_seconds", patience_seconds)
-            abandon = inputs.option("abandon_target", abandon_target)
             s = required_agents_a(
                 calls,
                 aht,
@@ -198,7 +223,13 @@ def plan(
                 on_invalid=on_invalid,
                 **targets,
             )
-            extra = {"asa_seconds": s.asa_answered_seconds, "p_abandon": s.p_abandon}
+            answered = calls * (1.0 - s.p_abandon)
+            extra = {
+                "asa_seconds": s.asa_answered_seconds,
+                "p_abandon": s.p_abandon,
+                "answered_calls": answered,
+                "sl_calls": _sl_calls(sl_definition, calls, answered, s, aht, patience, targets["threshold_seconds"]),
+            }
     except InvalidInputError as err:
         raise inputs.engine_error(err) from err
     agents, scheduled = _counts(s.agents, calls.shape), _counts(s.scheduled, calls.shape)

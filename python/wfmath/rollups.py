@@ -1,8 +1,9 @@
 """Roll-ups of interval plans by day, week, month and queue, and re-binning of intervals.
 
 Every rolled-up figure is a ratio of sums over the group's intervals, summed in Rust: service
-level and ASA weighted by calls (intervals without calls weigh nothing), occupancy =
-workload / staffed time. Never an average of averages.
+level and ASA weighted by the calls they are shares and means of (all calls under Erlang C;
+under Erlang A the calls of the SL definition and the answered calls), intervals without
+calls weighing nothing; occupancy = busy time / staffed time. Never an average of averages.
 """
 
 from __future__ import annotations
@@ -65,7 +66,10 @@ PART_SUMS = (
     "calls",
     "handle_seconds",
     "sl_weighted",
+    "sl_calls",
     "asa_weighted",
+    "answered_calls",
+    "busy_seconds",
     "agent_seconds",
     "with_calls",
     "scheduled_seconds",
@@ -103,10 +107,11 @@ def rollup_parts(
     -------
     Same kind as `plan`
         One row per group (group keys as the pandas index; as columns for polars and
-        pyarrow) with the sums ``calls``, ``handle_seconds``, ``sl_weighted`` and
-        ``asa_weighted`` (calls times SL and ASA), ``agent_seconds``, ``with_calls``,
-        ``rows``, optional ``scheduled_seconds``, ``abandon_weighted``, ``met`` and
-        ``calls_met``, and the maxima ``peak_agents`` (and ``peak_scheduled``).
+        pyarrow) with the sums ``calls``, ``handle_seconds`` (offered workload),
+        ``sl_weighted`` and ``sl_calls`` (SL times its calls, and those calls),
+        ``asa_weighted`` and ``answered_calls``, ``busy_seconds`` (occupancy times staffed
+        time), ``agent_seconds``, ``with_calls``, ``rows``, optional ``scheduled_seconds``,
+        ``abandon_weighted``, ``met`` and ``calls_met``, and the maxima ``peak_agents`` (and ``peak_scheduled``).
 
     Examples
     --------
@@ -126,12 +131,29 @@ def rollup_parts(
     t.require(data, [*needed, "interval_seconds"], "plan")
     calls_name, agents_name = names["calls"], names["agents"]
     columns = {name: t.numeric(data, name) for name in (*needed, "interval_seconds")}
-    # Intervals without calls weigh nothing: every weighted sum is a product with calls.
+    calls = columns[calls_name]
+    # Calls a plan could not size (negative, NaN) make their group's totals unknown.
+    columns[calls_name] = np.where(np.isfinite(calls) & (calls >= 0), calls, np.nan)
+    # Each figure is weighted by the calls it is a share or a mean of (intervals without
+    # calls weigh nothing): Erlang A plans say which (answered calls, the calls of their SL
+    # definition); else all calls.
+    for weight in ("sl_calls", "answered_calls"):
+        columns[weight] = t.numeric(data, weight) if weight in data.columns else columns[calls_name]
+    # Busy time is what agents carried (occupancy x staffed time): abandoned calls and
+    # overload beyond the agents do not count as handled.
+    agent_seconds = columns[agents_name] * columns["interval_seconds"]
+    if "occupancy" in data.columns:
+        columns["busy_seconds"] = t.numeric(data, "occupancy") * agent_seconds
+    else:
+        columns["busy_seconds"] = np.minimum(columns[calls_name] * columns[names["aht_seconds"]], agent_seconds)
     sums: dict[str, str | tuple[str, ...]] = {
         "calls": calls_name,
         "handle_seconds": ("product", calls_name, names["aht_seconds"]),
-        "sl_weighted": ("product", calls_name, "service_level"),
-        "asa_weighted": ("product", calls_name, "asa_seconds"),
+        "sl_weighted": ("product", "sl_calls", "service_level"),
+        "sl_calls": "sl_calls",
+        "asa_weighted": ("product", "answered_calls", "asa_seconds"),
+        "answered_calls": "answered_calls",
+        "busy_seconds": "busy_seconds",
         "agent_seconds": ("product", agents_name, "interval_seconds"),
         "with_calls": ("positive", calls_name),
     }
@@ -194,11 +216,11 @@ def finish_rollup(parts: Any, *, paid_hours_per_fte: float | None = None) -> Any
     out["calls"] = g["calls"]
     out["aht_seconds"] = t.ratio(g["handle_seconds"], g["calls"])
     out["workload_hours"] = g["handle_seconds"] / 3600.0
-    out["service_level"] = t.ratio(g["sl_weighted"], g["calls"])
-    out["asa_seconds"] = t.ratio(g["asa_weighted"], g["calls"])
+    out["service_level"] = t.ratio(g["sl_weighted"], g["sl_calls"])
+    out["asa_seconds"] = t.ratio(g["asa_weighted"], g["answered_calls"])
     if "abandon_weighted" in g:
         out["p_abandon"] = t.ratio(g["abandon_weighted"], g["calls"])
-    out["occupancy"] = t.ratio(g["handle_seconds"], g["agent_seconds"])
+    out["occupancy"] = t.ratio(g["busy_seconds"], g["agent_seconds"])
     out["agent_hours"] = g["agent_seconds"] / 3600.0
     out["peak_agents"] = g["peak_agents"]
     if "scheduled_seconds" in g:
@@ -254,9 +276,10 @@ def rollup(
     -------
     Same kind as `plan`
         One row per group, indexed by the group keys (pandas): ``calls``, ``aht_seconds``
-        (calls-weighted), ``workload_hours``, ``service_level`` and ``asa_seconds``
-        (calls-weighted; NaN for a group without calls), ``occupancy`` (workload / agent
-        time), ``agent_hours``, ``peak_agents``, ``intervals``, ``intervals_with_calls`` and,
+        (calls-weighted), ``workload_hours`` (offered), ``service_level`` and
+        ``asa_seconds`` (weighted by their calls, see the module; NaN for a group without
+        calls), ``occupancy`` (busy / staffed time: the workload carried, so never above 1),
+        ``agent_hours``, ``peak_agents``, ``intervals``, ``intervals_with_calls`` and,
         with targets, ``share_intervals_met`` and ``share_calls_met`` (over intervals with calls).
 
     Examples

@@ -223,8 +223,14 @@ def evaluate(
 
 def _combined(parts: DataFrame, keys: Sequence[str], sums: Sequence[str], peaks: Sequence[str] = ()) -> pd.DataFrame:
     """Stage two in Spark: the parts of each group, sums added and peaks maximised, as pandas."""
-    # Without keys an empty plan is one group that sums to 0, as in pandas (Spark's sum gives null).
-    aggregates = [F.coalesce(F.sum(c), F.lit(0)).alias(c) for c in sums] + [F.max(c).alias(c) for c in peaks]
+
+    # An unknown part (NaN, which Arrow may hand Spark as null) leaves its group's total unknown,
+    # as in the one-pass kernel; without keys an empty plan is one group that sums to 0.
+    def total(c: str) -> Any:
+        unknown = F.max((F.col(c).isNull() | F.isnan(F.col(c).cast("double"))).cast("int")) == 1
+        return F.when(unknown, F.lit(float("nan"))).otherwise(F.coalesce(F.sum(c), F.lit(0))).alias(c)
+
+    aggregates = [total(c) for c in sums] + [F.max(c).alias(c) for c in peaks]
     return parts.groupBy(*keys).agg(*aggregates).toPandas()
 
 
