@@ -235,13 +235,22 @@ def test_file_errors(tmp_path, forecast):
     one_line_error(run("plan", good, *TARGETS, "-o", out, ok=False), "cannot write")
 
 
-def test_column_changing_type_between_chunks(tmp_path, forecast):
-    forecast["note"] = "1"
-    forecast.loc[150, "note"] = "late"
-    forecast.to_csv(tmp_path / "notes.csv", index=False)
-    result = run("plan", tmp_path / "notes.csv", *TARGETS, "-o", tmp_path / "p.parquet", "--chunk-rows", 100, ok=False)
-    one_line_error(result, "p.parquet: rows from 101 on do not fit the column types", "column note")
-    assert not (tmp_path / "p.parquet").exists()
+def test_text_is_kept_as_written(tmp_path, forecast):
+    # Codes that look like numbers or like missing values stay text, the same in every chunk.
+    forecast["queue"] = forecast["queue"].map({"sales": "NA", "care": "None"})
+    forecast["site"] = np.where(forecast.index < 150, "001", "A1")
+    forecast.to_csv(tmp_path / "codes.csv", index=False)
+    out, roll = tmp_path / "p.parquet", tmp_path / "r.csv"
+    run("plan", tmp_path / "codes.csv", *TARGETS, "-o", out, "-r", roll, "--by", "queue,site", "--chunk-rows", 100)
+    got = pd.read_parquet(out)
+    assert sorted(got["site"].unique()) == ["001", "A1"] and sorted(got["queue"].unique()) == ["NA", "None"]
+    rolled = pd.read_csv(roll, keep_default_na=False, dtype={"site": str})
+    assert rolled["calls"].sum() == forecast["calls"].sum()  # no row fell out of a group
+    assert set(rolled["site"]) == {"001", "A1"}
+    forecast.loc[7, "queue"] = ""
+    forecast.to_csv(tmp_path / "blank.csv", index=False)
+    result = run("plan", tmp_path / "blank.csv", *TARGETS, "--interval-seconds", 1800, ok=False)
+    one_line_error(result, "blank.csv", "column 'queue' has no value at row 8")
 
 
 def test_interval_given_against_the_timestamps_warns(forecast_csv):

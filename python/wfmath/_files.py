@@ -101,11 +101,10 @@ def read_chunks(
     chunk_rows: int,
     timestamps: Sequence[str] = (),
     numbers: Sequence[str] = (),
-    text: Sequence[str] = (),
     progress: Progress | None = None,
 ) -> Iterator[pd.DataFrame]:
     """The rows of a CSV or Parquet file, `chunk_rows` at a time, as pandas frames indexed by
-    row number (from 1, the header not counted); `text` columns are read as strings.
+    row number (from 1, the header not counted); in CSV every column but `numbers` is text.
     `progress(done, total)` is told bytes (CSV) or rows (Parquet) as they are read."""
     kind = file_format(path)
     if not Path(path).is_file():
@@ -125,7 +124,20 @@ def read_chunks(
             return
         total = os.path.getsize(path)
         with open(path, "rb") as handle, _packed(path, handle, "rb") as decoded:
-            reader = pd.read_csv(decoded, chunksize=chunk_rows, dtype={c: str for c in text}, encoding="utf-8")
+            header = pd.read_csv(decoded, nrows=0, index_col=False, encoding="utf-8-sig").columns
+        # Every column but the numbers is text, read the same way in every chunk ("001" stays
+        # "001"); only an empty field is missing, so a queue may be called "NA" or "None".
+        text_columns = {c: str for c in header if c not in numbers}
+        with open(path, "rb") as handle, _packed(path, handle, "rb") as decoded:
+            reader = pd.read_csv(
+                decoded,
+                chunksize=chunk_rows,
+                dtype=text_columns,
+                keep_default_na=False,
+                na_values=[""],
+                index_col=False,
+                encoding="utf-8-sig",
+            )
             for chunk in reader:
                 chunk.index = pd.RangeIndex(start, start + len(chunk))
                 start += len(chunk)
@@ -205,13 +217,7 @@ class Output:
             options = dict(header=self.rows == 0, index=False, date_format="%Y-%m-%dT%H:%M:%S")
             self._pending = self._pool.submit(frame.to_csv, self._handle, **options)
         else:
-            try:
-                table = pa.Table.from_pandas(frame, preserve_index=False, schema=self._writer and self._writer.schema)
-            except (pa.ArrowInvalid, pa.ArrowTypeError) as err:
-                detail = "; ".join(map(str, err.args))
-                raise FileError(
-                    f"{self.path}: rows from {self.rows + 1} on do not fit the column types of earlier rows: {detail}"
-                ) from None
+            table = pa.Table.from_pandas(frame, preserve_index=False, schema=self._writer and self._writer.schema)
             if self._writer is None:
                 self._writer = pq.ParquetWriter(self._temp, table.schema)
             self._pending = self._pool.submit(self._writer.write_table, table)

@@ -125,7 +125,12 @@ def _codes_key(name: Any, codes: np.ndarray, uniques: Any) -> Key:
 
 def key(values: pd.Series, freq: str | None = None, step_seconds: float | None = None, name: Any = None) -> Key:
     """The key of a column: categorical codes, timestamps floored to `freq` (or on a grid of
-    `step_seconds`) by arithmetic, calendar periods by ordinal, anything else factorized."""
+    `step_seconds`) by arithmetic, calendar periods by ordinal, anything else factorized.
+    A row without a value would fall out of every group: it is an error naming the row."""
+    missing = values.isna().to_numpy()
+    if missing.any():
+        row = values.index[int(np.argmax(missing))]
+        raise ValueError(f"column {values.name!r} has no value at row {shown(row)}: every row needs one to be grouped")
     if name is not None:
         values = values.rename(name)
     if isinstance(values.dtype, pd.CategoricalDtype):

@@ -409,7 +409,6 @@ def _interval_file(
     typed = {
         "timestamps": [names["interval"]],
         "numbers": [names[r] for r in ("calls", "aht_seconds", "agents")] + list(OPTION_COLUMNS) + list(named),
-        "text": [names["queue"]],
     }
     met = {k: targets.get(k) for k in ("sl_target", "asa_target_seconds")}
     started, rows, parts, days = time.perf_counter(), 0, [], []
@@ -591,7 +590,6 @@ def actuals_command(
     typed = {
         "timestamps": [names["interval"]],
         "numbers": [v for k, v in names.items() if k not in ("interval", "queue")],
-        "text": [names["queue"]],
     }
     per_row = freq is None and not by
     with user_errors(report), ExitStack() as stack:
