@@ -262,6 +262,45 @@ def test_progress_bar_on_request(forecast_csv):
     assert "roll-up" in run("plan", forecast_csv, *TARGETS, "--progress", "--chunk-rows", 50).stdout
 
 
+def test_outputs_never_overwrite_the_input_or_each_other(tmp_path, forecast_csv):
+    before = forecast_csv.read_bytes()
+    one_line_error(run("plan", forecast_csv, *TARGETS, "-o", forecast_csv, ok=False), "would overwrite the input")
+    result = run("plan", forecast_csv, *TARGETS, "-o", tmp_path / "x.csv", "-r", tmp_path / "x.csv", ok=False)
+    one_line_error(result, "would overwrite")
+    assert forecast_csv.read_bytes() == before and not (tmp_path / "x.csv").exists()
+    (tmp_path / "folder.csv").mkdir()
+    one_line_error(run("plan", forecast_csv, *TARGETS, "-o", tmp_path / "folder.csv", ok=False), "cannot write")
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_empty_files_and_too_small_first_chunks(tmp_path, forecast):
+    forecast.iloc[:0].to_csv(tmp_path / "header.csv", index=False)
+    result = run("plan", tmp_path / "header.csv", *TARGETS, "--interval-seconds", 1800, ok=False)
+    one_line_error(result, "header.csv: no rows")
+    forecast.iloc[:0].to_parquet(tmp_path / "none.parquet")
+    one_line_error(run("plan", tmp_path / "none.parquet", *TARGETS, ok=False), "no rows")
+    # Queues interleaved row by row: a one-row first chunk has no step to infer.
+    forecast.sort_values("interval_start").to_csv(tmp_path / "mixed.csv", index=False)
+    result = run("plan", tmp_path / "mixed.csv", *TARGETS, "--chunk-rows", 1, ok=False)
+    one_line_error(result, "cannot infer the interval length from the first 1 rows", "--interval-seconds")
+
+
+def test_timestamps_are_wall_clock_times(tmp_path):
+    # Europe's spring change: 02:00 does not exist, offsets change mid-file and mid-chunk.
+    stamps = ["00:30+01:00", "01:00+01:00", "01:30+01:00", "03:00+02:00", "03:30+02:00", "04:00+02:00"]
+    day = pd.DataFrame(
+        {"interval_start": [f"2026-03-29T{s}" for s in stamps], "queue": "a", "calls": 30.0, "aht_seconds": 200.0}
+    )
+    day.to_csv(tmp_path / "dst.csv", index=False)
+    run("plan", tmp_path / "dst.csv", *TARGETS, "--interval-seconds", 1800, "--chunk-rows", 4, "-r", tmp_path / "r.csv")
+    rolled = pd.read_csv(tmp_path / "r.csv")
+    assert rolled["period"].tolist() == ["2026-03-29T00:00:00"] and rolled["intervals"].tolist() == [6]
+    zoned = day.assign(interval_start=pd.to_datetime(day.interval_start, utc=True).dt.tz_convert("Europe/Berlin"))
+    zoned.to_parquet(tmp_path / "dst.parquet")
+    run("plan", tmp_path / "dst.parquet", *TARGETS, "-o", tmp_path / "p.csv")
+    assert pd.read_csv(tmp_path / "p.csv")["interval_start"].tolist()[3] == "2026-03-29T03:00:00"
+
+
 def test_usage_errors_exit_2(forecast_csv):
     assert run("plan", ok=False).exit_code == 2
     assert run("plan", forecast_csv, "--example", ok=False).exit_code == 2
@@ -299,6 +338,7 @@ def test_size_erlang_a_and_errors():
     one_line_error(run(*args, "--patience", 120, "--asa", 15, ok=False), "--asa sizes with Erlang C")
     one_line_error(run(*args, "--abandon-target", 0.05, ok=False), "need --patience")
     one_line_error(run(*args, "--shrinkage", "some_column", ok=False), "--shrinkage takes a number")
+    one_line_error(run(*args, "--patience", 30, "--plot", "c.png", ok=False), "leave out --patience")
 
 
 def test_plots_from_the_command_line(tmp_path, forecast_csv):
@@ -335,8 +375,9 @@ def test_actuals_streamed_equal_the_whole(tmp_path, forecast):
     assert list(got.columns) == list(want.columns)
     np.testing.assert_allclose(got["sl_excl_short_abandons"], want["sl_excl_short_abandons"], rtol=1e-12)
     np.testing.assert_array_equal(got["offered"], want["offered"])
-    per_row = run("actuals", tmp_path / "acd.csv", "--freq", "none", "--by", "", "-o", "-").stdout.splitlines()
-    assert len(per_row) == len(report) + 1 and "sl_answered" in per_row[0]
+    per_row = run("actuals", tmp_path / "acd.csv", "--freq", "none", "--by", "").stdout.splitlines()
+    assert len(per_row) == len(report) + 1 and per_row[0].startswith("queue,interval_start,offered,")
+    assert "sl_answered" in per_row[0] and per_row[1].startswith("sales,2026-11-23T00:00:00,")
     printed = run("actuals", tmp_path / "acd.csv", "--freq", "none").stdout
     assert "care" in printed and "sl_offered" in printed
 

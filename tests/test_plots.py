@@ -97,6 +97,14 @@ def test_staffing_curve_draws_the_engine_values(calls):
     assert f"load {load:.2f} Erlangs" in fig.texts[0].get_text()
 
 
+def test_staffing_curve_marks_the_answer_under_an_occupancy_cap():
+    fig = plots.staffing_curve(CALLS, AHT, INTERVAL, threshold_seconds=THRESHOLD, sl_target=0.8, max_occupancy=0.7)
+    capped = wfmath.required_agents(CALLS, AHT, INTERVAL, sl_target=0.8, threshold_seconds=THRESHOLD, max_occupancy=0.7)
+    plain = wfmath.required_agents(CALLS, AHT, INTERVAL, sl_target=0.8, threshold_seconds=THRESHOLD)
+    assert capped.agents > plain.agents  # the cap binds here
+    assert list(line(fig.axes[0], f"required: {capped.agents} agents").get_xdata()) == [capped.agents] * 2
+
+
 def test_staffing_curve_asa_target_alone_and_no_target():
     fig = plots.staffing_curve(CALLS, AHT, INTERVAL, threshold_seconds=THRESHOLD, asa_target_seconds=30.0)
     required = wfmath.required_agents(CALLS, AHT, INTERVAL, asa_target_seconds=30.0).agents

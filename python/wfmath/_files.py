@@ -25,6 +25,8 @@ import pyarrow.parquet as pq
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 #: Compressed CSV, by the suffix after ".csv", and the standard-library opener of each.
 COMPRESSED = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+#: A UTC offset at the end of an ISO 8601 timestamp: "Z", "+01:00", "-0500".
+WALL_CLOCK_OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
 #: The output path that means "CSV on standard output".
 STDOUT = "-"
 
@@ -67,9 +69,15 @@ def _typed(chunk: pd.DataFrame, path: str | Path, timestamps: Sequence[str], num
     """The chunk with timestamp columns parsed and number columns as float64, or an error at
     the first value that is neither. Rows are labelled by their number in the file, from 1."""
     for column in timestamps:
-        if column in chunk.columns and not pd.api.types.is_datetime64_any_dtype(chunk[column]):
+        if isinstance(chunk[column].dtype if column in chunk.columns else None, pd.DatetimeTZDtype):
+            chunk[column] = chunk[column].dt.tz_localize(None)  # wall-clock time, as for text below
+        elif column in chunk.columns and not pd.api.types.is_datetime64_any_dtype(chunk[column]):
             raw = chunk[column]
-            parsed = pd.to_datetime(raw, errors="coerce", format="ISO8601")
+            # Wall-clock times: a UTC offset is dropped, so intervals and days are the local
+            # ones, the same in every chunk, also across a daylight-saving change.
+            text = pd.api.types.is_string_dtype(raw)
+            local = raw.str.replace(WALL_CLOCK_OFFSET, "", regex=True) if text else raw
+            parsed = pd.to_datetime(local, errors="coerce", format="ISO8601")
             missing = raw.isna().to_numpy()
             row = _first_bad(raw, parsed)
             if row is None and missing.any():
@@ -174,7 +182,11 @@ def replaced(path: str | Path) -> Iterator[str]:
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(temp, 0o666 & ~umask)  # as a plainly created file would be, not mkstemp's 0600
-    os.replace(temp, path)
+    try:
+        os.replace(temp, path)
+    except OSError as err:  # e.g. a folder of that name
+        os.unlink(temp)
+        raise FileError(f"{path}: cannot write: {err.strerror}") from None
 
 
 class Output:

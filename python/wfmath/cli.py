@@ -9,6 +9,7 @@ the row and the column, never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 import warnings
@@ -411,6 +412,7 @@ def _interval_file(
         "numbers": [names[r] for r in ("calls", "aht_seconds", "agents")] + list(OPTION_COLUMNS) + list(named),
     }
     met = {k: targets.get(k) for k in ("sl_target", "asa_target_seconds")}
+    _distinct(source, output, rollup_output, plot_path)
     started, rows, parts, days = time.perf_counter(), 0, [], []
     with ExitStack() as stack:
         plan_out = stack.enter_context(_files.Output(output)) if output else None
@@ -418,7 +420,7 @@ def _interval_file(
         for chunk in _chunks(source, progress, chunk_rows, **typed):
             with user_errors(source):
                 if interval_seconds is None:  # from the first chunk, so every chunk has the same
-                    interval_seconds = infer_interval_seconds(chunk, names)
+                    interval_seconds = _first_interval(chunk, names)
                 elif not rows:
                     _check_interval(chunk, names, interval_seconds)
                 planned = size(chunk, interval_seconds)
@@ -428,12 +430,12 @@ def _interval_file(
             if plot_path is not None:
                 days.append(_day_rows(planned, names["interval"], plot_day, days))
             rows += len(chunk)
-        if not parts:
+        if not rows:
             raise _files.FileError(f"{source}: no rows")
         with user_errors(source):
             rolled = wfmath.finish_rollup(pd.concat(parts), paid_hours_per_fte=paid_hours_per_fte)
         if rollup_out is not None:
-            rollup_out.write(rolled.reset_index())
+            rollup_out.write(_flat(rolled))
         if plot_path is not None:
             _draw_intervals(plot_path, pd.concat(days), renames, met["sl_target"], plot_day)
     seconds = time.perf_counter() - started
@@ -441,6 +443,16 @@ def _interval_file(
     if rollup_out is None and output != _files.STDOUT:
         period = {"D": "daily", "W": "weekly", "M": "monthly", None: "whole-span"}.get(freq, freq)
         _print_table(rolled, f"{period} roll-up of {Path(source).name}", ROLLUP_SHOWN)
+
+
+def _first_interval(chunk: pd.DataFrame, names: Mapping[str, str]) -> float:
+    try:
+        return infer_interval_seconds(chunk, names)
+    except ValueError as err:
+        raise ValueError(
+            f"cannot infer the interval length from the first {len(chunk):,} rows ({err}): "
+            "give --interval-seconds or a larger --chunk-rows"
+        ) from None
 
 
 def _check_interval(chunk: pd.DataFrame, names: Mapping[str, str], interval_seconds: float) -> None:
@@ -502,6 +514,8 @@ def size_command(
     if named:
         raise UserError(f"{named[0]} takes a number here")
     patience = targets.pop("patience_seconds")
+    if plot_path is not None and patience is not None:
+        raise UserError("--plot draws the Erlang C staffing curve: leave out --patience")
     with user_errors():
         if patience is None:
             sl_definition, abandon_target = targets.pop("sl_definition"), targets.pop("abandon_target")
@@ -550,6 +564,7 @@ def _draw_curve(
         threshold_seconds=targets["threshold_seconds"],
         sl_target=targets.get("sl_target"),
         asa_target_seconds=targets.get("asa_target_seconds"),
+        max_occupancy=targets.get("max_occupancy"),
     )
     _save(figure, path)
 
@@ -586,31 +601,52 @@ def actuals_command(
     answered_within, abandoned, and optionally abandoned_within, handle_seconds,
     wait_seconds and staffed_seconds. Figures are ratios of sums over each group.
     """
-    names = resolve_columns(ACTUAL_COLUMNS, renames) if renames else dict(ACTUAL_COLUMNS)
+    names = resolve_columns(ACTUAL_COLUMNS, renames)
     typed = {
         "timestamps": [names["interval"]],
         "numbers": [v for k, v in names.items() if k not in ("interval", "queue")],
     }
     per_row = freq is None and not by
+    if per_row and output is None:
+        output = _files.STDOUT  # one row per interval: a table to read on, not to print
+    _distinct(report, output)
     with user_errors(report), ExitStack() as stack:
         out = stack.enter_context(_files.Output(output)) if output else None
-        parts = []
+        rows, parts = 0, []
         for chunk in _chunks(report, progress, chunk_rows, **typed):
-            with user_errors(report):
-                figures = wfmath.actuals(chunk, freq=freq, by=by, columns=renames, on_invalid=on_invalid)
-            if per_row and out is not None:
-                out.write(figures)
-            elif not per_row:
+            figures = wfmath.actuals(chunk, freq=freq, by=by, columns=renames, on_invalid=on_invalid)
+            if per_row:  # each interval with its queue and start
+                keys = [c for c in (names["queue"], names["interval"]) if c in chunk.columns]
+                out.write(pd.concat([chunk[keys], figures], axis=1))
+            else:
                 parts.append(figures)
+            rows += len(chunk)
+        if not rows:
+            raise _files.FileError(f"{report}: no rows")
         if per_row:
             return
-        if not parts:
-            raise _files.FileError(f"{report}: no rows")
         result = wfmath.finish_actuals(pd.concat(parts), columns=renames)
         if out is not None:
-            out.write(result.reset_index())
+            out.write(_flat(result))
     if out is None:
         _print_table(result, f"actuals of {Path(report).name}")
+
+
+def _flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """Group keys of the index as columns, for a file; an unnamed index is dropped."""
+    return frame.reset_index() if any(n is not None for n in frame.index.names) else frame
+
+
+def _distinct(source: str | Path, *outputs: str | None) -> None:
+    """Outputs must not overwrite the input or each other."""
+    seen = {os.path.realpath(source): "the input"}
+    for path in outputs:
+        if path is None or path == _files.STDOUT:
+            continue
+        real = os.path.realpath(path)
+        if real in seen:
+            raise UserError(f"{path}: would overwrite {seen[real]}; give each output its own file")
+        seen[real] = path
 
 
 @main.group("kpi")

@@ -49,6 +49,7 @@ def staffing_curve(
     threshold_seconds: float,
     sl_target: float | None = None,
     asa_target_seconds: float | None = None,
+    max_occupancy: float | None = None,
     max_agents: int | None = None,
     figsize: tuple[float, float] = (8.0, 4.5),
     dpi: float = 100,
@@ -75,6 +76,8 @@ def staffing_curve(
     asa_target_seconds : float, optional
         ASA target, seconds: drawn as a horizontal line on the ASA axis. With either target a
         vertical line marks the agents :func:`wfmath.required_agents` gives for them.
+    max_occupancy : float, optional
+        Occupancy cap, a fraction, that the marked answer also meets.
     max_agents : int, optional
         The last agent count drawn. Default: two past the larger of the required agents and
         the count that first reaches a service level of 0.999, where the curve has flattened.
@@ -124,6 +127,7 @@ def staffing_curve(
                 sl_target=sl_target,
                 threshold_seconds=threshold_seconds,
                 asa_target_seconds=asa_target_seconds,
+                max_occupancy=max_occupancy,
             ).agents
         )
     first = int(np.floor(load)) + 1
