@@ -235,6 +235,17 @@ def test_file_errors(tmp_path, forecast):
     one_line_error(run("plan", good, *TARGETS, "-o", out, ok=False), "cannot write")
 
 
+@pytest.mark.parametrize("command", ["plan", "actuals"])
+def test_a_row_repeated_in_a_later_chunk_is_found(tmp_path, forecast, command):
+    data = forecast if command == "plan" else acd_report(forecast)
+    again = pd.concat([data, data.iloc[[5]]], ignore_index=True)
+    again.to_csv(tmp_path / "again.csv", index=False)
+    args = [*TARGETS, "-o", tmp_path / "out.csv"] if command == "plan" else ["-o", tmp_path / "out.csv"]
+    result = run(command, tmp_path / "again.csv", *args, "--chunk-rows", 40, ok=False)
+    one_line_error(result, "again.csv: duplicate rows for (queue='sales', interval_start=", "at rows 6 and 289")
+    assert not (tmp_path / "out.csv").exists()
+
+
 def test_text_is_kept_as_written(tmp_path, forecast):
     # Codes that look like numbers or like missing values stay text, the same in every chunk.
     forecast["queue"] = forecast["queue"].map({"sales": "NA", "care": "None"})

@@ -318,6 +318,49 @@ def combine(data: pd.DataFrame, sums: Sequence[str], maxima: Sequence[str] = ())
     return out.reset_index(drop=True) if whole else out
 
 
+class SeenKeys:
+    """The (queue, interval) keys of rows streamed in chunks, to find a row repeated in a later
+    chunk (each chunk's own repeats are found as it is read): 12 bytes a row, checked once
+    at the end. Rows are numbered in order across the chunks."""
+
+    def __init__(self, queue: str, interval: str):
+        self.queue, self.interval = queue, interval
+        self._ids: dict[Any, int] = {}
+        self._codes: list[np.ndarray] = []
+        self._times: list[np.ndarray] = []
+
+    def add(self, chunk: pd.DataFrame) -> None:
+        if self.interval not in chunk.columns:
+            return  # no intervals, no uniqueness to keep
+        if self.queue in chunk.columns:
+            codes, uniques = pd.factorize(chunk[self.queue])
+            ids = np.array([self._ids.setdefault(u, len(self._ids)) for u in uniques], dtype=np.int32)
+            self._codes.append(ids[codes] if len(ids) else codes.astype(np.int32))
+        else:
+            self._codes.append(np.zeros(len(chunk), dtype=np.int32))
+        self._times.append(chunk[self.interval].to_numpy().astype("datetime64[ns]").view(np.int64))
+
+    def check(self) -> None:
+        """Raises naming the first repeated key and both of its rows."""
+        if len(self._times) < 2:
+            return
+        codes, times = np.concatenate(self._codes), np.concatenate(self._times)
+        order = np.lexsort((times, codes))
+        codes, times = codes[order], times[order]
+        repeated = (codes[1:] == codes[:-1]) & (times[1:] == times[:-1])
+        if repeated.any():
+            at = int(np.argmax(repeated))
+            rows = sorted((int(order[at]) + 1, int(order[at + 1]) + 1))
+            names = {v: k for k, v in self._ids.items()}
+            stamp = pd.Timestamp(int(times[at]))
+            where = (
+                f"{self.interval}={stamp!r}"
+                if not names
+                else f"{self.queue}={names[int(codes[at])]!r}, {self.interval}={stamp!r}"
+            )
+            raise ValueError(f"duplicate rows for ({where}) at rows {rows[0]} and {rows[1]}")
+
+
 def check_unique(data: pd.DataFrame, keys: Sequence[str]) -> None:
     duplicated = data.duplicated(subset=list(keys), keep="first").to_numpy()
     if duplicated.any():

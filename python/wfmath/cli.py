@@ -28,7 +28,7 @@ from rich.table import Table
 
 import wfmath
 from wfmath import _files
-from wfmath._tables import resolve_columns
+from wfmath._tables import SeenKeys, resolve_columns
 from wfmath.actuals import ACTUAL_COLUMNS
 from wfmath.plans import PLAN_COLUMNS, infer_interval_seconds
 
@@ -413,6 +413,7 @@ def _interval_file(
     }
     met = {k: targets.get(k) for k in ("sl_target", "asa_target_seconds")}
     _distinct(source, output, rollup_output, plot_path)
+    seen = SeenKeys(names["queue"], names["interval"])
     started, rows, parts, days = time.perf_counter(), 0, [], []
     with ExitStack() as stack:
         plan_out = stack.enter_context(_files.Output(output)) if output else None
@@ -429,10 +430,12 @@ def _interval_file(
                 plan_out.write(planned)
             if plot_path is not None:
                 days.append(_day_rows(planned, names["interval"], plot_day, days))
+            seen.add(chunk)
             rows += len(chunk)
         if not rows:
             raise _files.FileError(f"{source}: no rows")
         with user_errors(source):
+            seen.check()
             rolled = wfmath.finish_rollup(pd.concat(parts), paid_hours_per_fte=paid_hours_per_fte)
         if rollup_out is not None:
             rollup_out.write(_flat(rolled))
@@ -610,6 +613,7 @@ def actuals_command(
     if per_row and output is None:
         output = _files.STDOUT  # one row per interval: a table to read on, not to print
     _distinct(report, output)
+    seen = SeenKeys(names["queue"], names["interval"])
     with user_errors(report), ExitStack() as stack:
         out = stack.enter_context(_files.Output(output)) if output else None
         rows, parts = 0, []
@@ -620,9 +624,11 @@ def actuals_command(
                 out.write(pd.concat([chunk[keys], figures], axis=1))
             else:
                 parts.append(figures)
+            seen.add(chunk)
             rows += len(chunk)
         if not rows:
             raise _files.FileError(f"{report}: no rows")
+        seen.check()
         if per_row:
             return
         result = wfmath.finish_actuals(pd.concat(parts), columns=renames)
