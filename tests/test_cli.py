@@ -269,8 +269,19 @@ def test_interval_given_against_the_timestamps_warns(forecast_csv):
     assert "warning: the timestamps step by 1800 s but --interval-seconds is 900" in result.stderr
 
 
-def test_progress_bar_on_request(forecast_csv):
-    assert "roll-up" in run("plan", forecast_csv, *TARGETS, "--progress", "--chunk-rows", 50).stdout
+def test_progress_bar_on_request_only(forecast_csv):
+    # CliRunner's stderr is no terminal: no bar unless asked for.
+    assert run("plan", forecast_csv, *TARGETS, "--chunk-rows", 50).stderr.count("\n") == 1  # the summary line
+    shown = run("plan", forecast_csv, *TARGETS, "--progress", "--chunk-rows", 50).stderr
+    assert "100%" in shown and "kB" in shown  # bytes of the CSV read
+
+
+def test_warnings_are_said_once_with_their_total(tmp_path, forecast):
+    forecast.loc[[10, 150, 250], "aht_seconds"] = -1.0
+    forecast.to_csv(tmp_path / "bad.csv", index=False)
+    result = run("plan", tmp_path / "bad.csv", *TARGETS, "--on-invalid", "nan", "--chunk-rows", 100)
+    assert result.stderr.count("warning:") == 1
+    assert "warning: 3 row(s) with invalid input got NaN in the plan" in result.stderr
 
 
 def test_outputs_never_overwrite_the_input_or_each_other(tmp_path, forecast_csv):
@@ -402,7 +413,7 @@ def test_actuals_bad_count(tmp_path, forecast):
 
 
 def test_kpi_commands():
-    assert "First-contact resolution" in run("kpi", "list", "--category", "Quality").stdout
+    assert "First-contact resolution" in run("kpi", "list", "--category", "quality").stdout
     shown = run("kpi", "show", "fcr").stdout
     assert "category            Quality" in shown and "agent controllable  yes" in shown
     audit = run("kpi", "audit", "calls_handled_per_agent", "qa_score").stdout
@@ -411,7 +422,10 @@ def test_kpi_commands():
     one_line_error(run("kpi", "list", "--category", "Speed", ok=False), "Speed")
 
 
-@pytest.mark.parametrize("command", [[], ["plan"], ["evaluate"], ["size"], ["actuals"], ["kpi"], ["kpi", "audit"]])
+@pytest.mark.parametrize(
+    "command",
+    [[], ["plan"], ["evaluate"], ["size"], ["actuals"], ["kpi"], ["kpi", "list"], ["kpi", "show"], ["kpi", "audit"]],
+)
 def test_help_everywhere(command):
     assert "Usage: " in run(*command, "--help").stdout
 

@@ -85,7 +85,7 @@ def test_readme_examples_run(tmp_path, monkeypatch):
     assert (tmp_path / "staffing_curve.png").stat().st_size > 0
 
 
-def test_example_job_prints_the_weekly_plan():
+def test_example_job_prints_the_daily_rollup_of_a_week():
     done = subprocess.run([sys.executable, "-m", "wfmath", "plan", "--example"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "daily roll-up of example_week.csv" in done.stdout

@@ -102,6 +102,7 @@ def test_rollup_in_parts_equals_the_whole_and_unknown_rows_stay_unknown(forecast
     a, b = whole.loc["a"].iloc[0], whole.loc["b"].iloc[0]
     # An interval whose staff is unknown leaves its day's staff figures unknown, not understated.
     assert a["calls"] == 260.0 and np.isnan(a["agent_hours"]) and np.isnan(a["service_level"])
+    assert np.isnan(a["aht_seconds"]) and np.isnan(a["share_intervals_met"])  # its AHT is -1: unknown
     assert b["agent_hours"] == 0.0
     lone = wfmath.rollup(p.loc[[12]])
     assert np.isnan(lone["peak_agents"].iloc[0])  # no peak is known, not -inf

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 import warnings
@@ -34,15 +35,6 @@ from wfmath.plans import PLAN_COLUMNS, infer_interval_seconds
 
 SL_DEFINITIONS = ("answered", "offered", "excl_short_abandons", "short_abandons_ok", "virtual")
 #: Plan options that may also come as columns of the forecast, by the name plan() looks for.
-OPTION_COLUMNS = (
-    "sl_target",
-    "threshold_seconds",
-    "asa_target_seconds",
-    "max_occupancy",
-    "shrinkage",
-    "patience_seconds",
-    "abandon_target",
-)
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 DEFAULT_CHUNK_ROWS = 500_000
 TARGET = "NUMBER|COLUMN"
@@ -57,6 +49,8 @@ TARGETS = (
     "sl_definition",
     "abandon_target",
 )
+#: Targets that may also come as columns of the forecast, by the name plan() looks for.
+OPTION_COLUMNS = tuple(name for name in TARGETS if name != "sl_definition")
 
 
 class UserError(click.ClickException):
@@ -192,10 +186,12 @@ stream_options = _stacked(
 
 def _progress(enabled: bool | None, unit_bytes: bool) -> Progress | None:
     """A progress bar on standard error, only when that is a terminal unless asked for."""
-    if not (sys.stderr.isatty() if enabled is None else enabled):
+    terminal = sys.stderr.isatty()
+    if not (terminal if enabled is None else enabled):
         return None
     columns = [BarColumn(), TaskProgressColumn(), DownloadColumn() if unit_bytes else "", TimeRemainingColumn()]
-    return Progress(*columns, console=Console(stderr=True), transient=True)
+    # On a terminal the bar goes when done; in a log, asked for, its last state stays.
+    return Progress(*columns, console=Console(stderr=True), transient=terminal)
 
 
 def _chunks(path: str | Path, progress: bool | None, chunk_rows: int, **typed: Sequence[str]) -> Iterator[pd.DataFrame]:
@@ -239,6 +235,28 @@ def _print_table(frame: pd.DataFrame, title: str, shown: Sequence[str] | None = 
     for row in data[names].itertuples(index=False):
         table.add_row(*(_cell(str(n), v) for n, v in zip(names, row)))
     console.print(table)
+
+
+class WarningTally:
+    """Warnings of every chunk, said once at the end: a count that leads a message (\"3 row(s)
+    ...\") is added up over the chunks."""
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[type[Warning], str], int] = {}
+
+    @contextmanager
+    def collecting(self) -> Iterator[None]:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+        for w in caught:
+            count, text = re.match(r"(\d*)(.*)", str(w.message), re.S).groups()  # type: ignore[union-attr]
+            key = (w.category, text if count else str(w.message))
+            self.counts[key] = self.counts.get(key, 0) + int(count or 0)
+
+    def emit(self) -> None:
+        for (category, text), count in self.counts.items():
+            warnings.warn(f"{count}{text}" if count else text, category, stacklevel=2)
 
 
 def _warnings_to_stderr() -> None:
@@ -290,7 +308,7 @@ interval_options = _stacked(
         help="Write the interval rows: .csv, .parquet, or - for CSV on standard output.",
     ),
     click.option(
-        "-r", "--rollup-output", metavar="PATH", help="Write the roll-up (.csv or .parquet) instead of printing it."
+        "-r", "--rollup-output", metavar="PATH", help="Write the roll-up (.csv, .parquet or -) instead of printing it."
     ),
     click.option(
         "--freq",
@@ -413,7 +431,7 @@ def _interval_file(
     }
     met = {k: targets.get(k) for k in ("sl_target", "asa_target_seconds")}
     _distinct(source, output, rollup_output, plot_path)
-    seen = SeenKeys(names["queue"], names["interval"])
+    seen, tally = SeenKeys(names["queue"], names["interval"]), WarningTally()
     started, rows, parts, days = time.perf_counter(), 0, [], []
     with ExitStack() as stack:
         plan_out = stack.enter_context(_files.Output(output)) if output else None
@@ -424,7 +442,8 @@ def _interval_file(
                     interval_seconds = _first_interval(chunk, names)
                 elif not rows:
                     _check_interval(chunk, names, interval_seconds)
-                planned = size(chunk, interval_seconds)
+                with tally.collecting():
+                    planned = size(chunk, interval_seconds)
                 parts.append(wfmath.rollup_parts(planned, freq=freq, by=by, columns=renames, **met))
             if plan_out is not None:
                 plan_out.write(planned)
@@ -434,6 +453,7 @@ def _interval_file(
             rows += len(chunk)
         if not rows:
             raise _files.FileError(f"{source}: no rows")
+        tally.emit()
         with user_errors(source):
             seen.check()
             rolled = wfmath.finish_rollup(pd.concat(parts), paid_hours_per_fte=paid_hours_per_fte)
@@ -613,12 +633,13 @@ def actuals_command(
     if per_row and output is None:
         output = _files.STDOUT  # one row per interval: a table to read on, not to print
     _distinct(report, output)
-    seen = SeenKeys(names["queue"], names["interval"])
+    seen, tally = SeenKeys(names["queue"], names["interval"]), WarningTally()
     with user_errors(report), ExitStack() as stack:
         out = stack.enter_context(_files.Output(output)) if output else None
         rows, parts = 0, []
         for chunk in _chunks(report, progress, chunk_rows, **typed):
-            figures = wfmath.actuals(chunk, freq=freq, by=by, columns=renames, on_invalid=on_invalid)
+            with tally.collecting():
+                figures = wfmath.actuals(chunk, freq=freq, by=by, columns=renames, on_invalid=on_invalid)
             if per_row:  # each interval with its queue and start
                 keys = [c for c in (names["queue"], names["interval"]) if c in chunk.columns]
                 out.write(pd.concat([chunk[keys], figures], axis=1))
@@ -628,6 +649,7 @@ def actuals_command(
             rows += len(chunk)
         if not rows:
             raise _files.FileError(f"{report}: no rows")
+        tally.emit()
         seen.check()
         if per_row:
             return
@@ -667,7 +689,7 @@ def kpi_list(category: str | None) -> None:
     from wfmath import kpi
 
     with user_errors():
-        table = kpi.catalog(category)
+        table = kpi.catalog(category and category.capitalize())
     _print_table(table, "KPIs", ("name", "category", "unit", "role", "agent_controllable"))
 
 

@@ -48,16 +48,23 @@ def _group_keys(
 
 
 def _met(data: pd.DataFrame, sl_target: Any, asa_target_seconds: Any) -> np.ndarray | None:
-    """Whether each interval met its targets (ties count as met), or None without targets."""
+    """1 where an interval met its targets (ties count as met), 0 where not, NaN where unknown;
+    or None without targets."""
     sl = t.option_column(data, "sl_target", sl_target)[0]
     asa_max = t.option_column(data, "asa_target_seconds", asa_target_seconds)[0]
     if sl is None and asa_max is None:
         return None
-    met = np.ones(len(data), dtype=bool)
+    met = np.ones(len(data))
+    unknown = np.zeros(len(data), dtype=bool)
     if sl is not None:
-        met &= t.numeric(data, "service_level") >= np.asarray(sl) * (1 - TIE_RTOL)
+        level = t.numeric(data, "service_level")
+        met *= level >= np.asarray(sl) * (1 - TIE_RTOL)
+        unknown |= np.isnan(level)
     if asa_max is not None:
-        met &= t.numeric(data, "asa_seconds") <= np.asarray(asa_max) * (1 + TIE_RTOL)
+        wait = t.numeric(data, "asa_seconds")
+        met *= wait <= np.asarray(asa_max) * (1 + TIE_RTOL)
+        unknown |= np.isnan(wait)
+    met[unknown] = np.nan  # an interval that could not be sized neither met nor missed its target
     return met
 
 
@@ -131,9 +138,11 @@ def rollup_parts(
     t.require(data, [*needed, "interval_seconds"], "plan")
     calls_name, agents_name = names["calls"], names["agents"]
     columns = {name: t.numeric(data, name) for name in (*needed, "interval_seconds")}
-    calls = columns[calls_name]
-    # Calls a plan could not size (negative, NaN) make their group's totals unknown.
+    calls, aht = columns[calls_name], columns[names["aht_seconds"]]
+    # Calls and handle times a plan could not size with (negative, NaN) leave their group's
+    # totals unknown.
     columns[calls_name] = np.where(np.isfinite(calls) & (calls >= 0), calls, np.nan)
+    columns[names["aht_seconds"]] = np.where(np.isfinite(aht) & (aht > 0), aht, np.nan)
     # Each figure is weighted by the calls it is a share or a mean of (intervals without
     # calls weigh nothing): Erlang A plans say which (answered calls, the calls of their SL
     # definition); else all calls.
@@ -167,8 +176,10 @@ def rollup_parts(
         sums["abandon_weighted"] = ("product", calls_name, "p_abandon")
     met = _met(data, sl_target, asa_target_seconds)
     if met is not None:
-        columns["met_calls"] = np.where(met, columns[calls_name], 0.0)
-        sums["met"] = ("positive", "met_calls")
+        busy = columns[calls_name] > 0
+        columns["met"] = np.where(busy, met, 0.0)  # intervals without calls have no target to meet
+        columns["met_calls"] = np.where(busy, met * columns[calls_name], 0.0)
+        sums["met"] = "met"
         sums["calls_met"] = "met_calls"
     parts, _ = t.reduce(data, _group_keys(data, names, by, freq), columns, sums, maxima)
     return source.give_back(parts)
