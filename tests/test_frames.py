@@ -148,6 +148,7 @@ def test_erlang_a_rollup_weights_each_figure_by_its_own_calls(definition):
     )
 
 
+@pytest.mark.filterwarnings("ignore::wfmath.StaffingWarning")  # short patience: met at agents <= load
 def test_erlang_a_options_need_patience_and_a_patience_column_is_used(forecast):
     with pytest.raises(ValueError, match="abandon_target and sl_definition need patience_seconds"):
         wfmath.plan(forecast, sl_target=0.8, threshold_seconds=20.0, abandon_target=0.05)
