@@ -34,7 +34,6 @@ from wfmath.actuals import ACTUAL_COLUMNS
 from wfmath.plans import PLAN_COLUMNS, infer_interval_seconds
 
 SL_DEFINITIONS = ("answered", "offered", "excl_short_abandons", "short_abandons_ok", "virtual")
-#: Plan options that may also come as columns of the forecast, by the name plan() looks for.
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 DEFAULT_CHUNK_ROWS = 500_000
 TARGET = "NUMBER|COLUMN"
@@ -163,7 +162,7 @@ target_options = _stacked(
     ),
 )
 
-#: How `plan` and `actuals` read their files.
+#: How `plan`, `evaluate` and `actuals` read their files.
 stream_options = _stacked(
     click.option("--column", "renames", multiple=True, callback=_renames, metavar="ROLE=COLUMN", help="Rename a role."),
     click.option(
@@ -225,7 +224,7 @@ def _cell(name: str, value: Any) -> str:
 
 def _print_table(frame: pd.DataFrame, title: str, shown: Sequence[str] | None = None) -> None:
     """A frame as a table on standard output; index levels first."""
-    data = frame.reset_index() if any(n is not None for n in frame.index.names) else frame
+    data = _flat(frame)
     names = [c for c in data.columns if shown is None or c in shown or c in frame.index.names]
     console = Console(width=None if sys.stdout.isatty() else 240)
     table = Table(title=title, title_justify="left")
