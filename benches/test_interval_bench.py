@@ -64,12 +64,14 @@ def rollup_pandas(plan):
             "slw": plan.calls * plan.service_level,
             "asaw": plan.calls * plan.asa_seconds,
             "agent_seconds": plan.agents * plan.interval_seconds,
+            # without an occupancy column, agents carry at most their staffed time
+            "busy": np.minimum(plan.calls * plan.aht_seconds, plan.agents * plan.interval_seconds),
             "with_calls": busy.astype(np.float64),
             "agents": plan.agents,
         }
     )
     g = work.groupby(["queue", "period"], observed=True, sort=True)
-    s = g[["calls", "handle", "slw", "asaw", "agent_seconds", "with_calls"]].sum()
+    s = g[["calls", "handle", "slw", "asaw", "agent_seconds", "busy", "with_calls"]].sum()
     calls = s.calls.where(s.calls > 0)
     return pd.DataFrame(
         {
@@ -77,7 +79,7 @@ def rollup_pandas(plan):
             "aht_seconds": s.handle / calls,
             "service_level": s.slw / calls,
             "asa_seconds": s.asaw / calls,
-            "occupancy": s.handle / s.agent_seconds.where(s.agent_seconds > 0),
+            "occupancy": s.busy / s.agent_seconds.where(s.agent_seconds > 0),
             "agent_hours": s.agent_seconds / 3600.0,
             "peak_agents": g.agents.max(),
         }
