@@ -92,6 +92,7 @@ def test_cli_streamed(benchmark, forecast, tmp_path):
     assert pq.ParquetFile(tmp_path / "plan.parquet").metadata.num_rows == rows
 
 
+@pytest.mark.filterwarnings("ignore:The inplace keyword in DataFrame.reset_index")  # dask's own, under pandas 3.1
 @pytest.mark.benchmark(group="pipeline")
 def test_dask_one_machine(benchmark, forecast, tmp_path):
     dd = pytest.importorskip("dask.dataframe")
