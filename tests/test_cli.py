@@ -244,6 +244,11 @@ def test_a_row_repeated_in_a_later_chunk_is_found(tmp_path, forecast, command):
     result = run(command, tmp_path / "again.csv", *args, "--chunk-rows", 40, ok=False)
     one_line_error(result, "again.csv: duplicate rows for (queue='sales', interval_start=", "at rows 6 and 289")
     assert not (tmp_path / "out.csv").exists()
+    # In any order without repeats, and sorted by time (a quick path), all rows go through.
+    for order in (np.random.default_rng(2).permutation(len(data)), np.argsort(data.interval_start, kind="stable")):
+        data.iloc[order].to_csv(tmp_path / "any.csv", index=False)
+        run(command, tmp_path / "any.csv", *args, "--chunk-rows", 40)
+        assert len(pd.read_csv(tmp_path / "out.csv")) == (len(data) if command == "plan" else 2 * 3)
 
 
 def test_text_is_kept_as_written(tmp_path, forecast):

@@ -328,6 +328,8 @@ class SeenKeys:
         self._ids: dict[Any, int] = {}
         self._codes: list[np.ndarray] = []
         self._times: list[np.ndarray] = []
+        # Rows ascending by (queue, time) or by (time, queue), as most files are, cannot repeat.
+        self._ascending = {"queue": True, "time": True}
 
     def add(self, chunk: pd.DataFrame) -> None:
         if self.interval not in chunk.columns:
@@ -339,10 +341,15 @@ class SeenKeys:
         else:
             self._codes.append(np.zeros(len(chunk), dtype=np.int32))
         self._times.append(chunk[self.interval].to_numpy().astype("datetime64[ns]").view(np.int64))
+        codes, times = self._codes[-2:], self._times[-2:]  # with the previous chunk's rows
+        step_code = np.diff(np.concatenate([c[-1:] for c in codes[:-1]] + codes[-1:]))
+        step_time = np.diff(np.concatenate([t[-1:] for t in times[:-1]] + times[-1:]))
+        self._ascending["queue"] &= bool(np.all((step_code > 0) | ((step_code == 0) & (step_time > 0))))
+        self._ascending["time"] &= bool(np.all((step_time > 0) | ((step_time == 0) & (step_code > 0))))
 
     def check(self) -> None:
         """Raises naming the first repeated key and both of its rows."""
-        if len(self._times) < 2:
+        if len(self._times) < 2 or any(self._ascending.values()):
             return
         codes, times = np.concatenate(self._codes), np.concatenate(self._times)
         order = np.lexsort((times, codes))
