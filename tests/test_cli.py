@@ -4,6 +4,7 @@ all, and bad input exits 2 with one line naming the file, row and column."""
 import json
 import subprocess
 import sys
+import time
 from importlib import metadata
 
 import matplotlib.image
@@ -323,9 +324,74 @@ def test_timestamps_are_wall_clock_times(tmp_path):
     rolled = pd.read_csv(tmp_path / "r.csv")
     assert rolled["period"].tolist() == ["2026-03-29T00:00:00"] and rolled["intervals"].tolist() == [6]
     zoned = day.assign(interval_start=pd.to_datetime(day.interval_start, utc=True).dt.tz_convert("Europe/Berlin"))
-    zoned.to_parquet(tmp_path / "dst.parquet")
+    zoned.to_parquet(tmp_path / "dst.parquet")  # a zoned column keeps its zone, written with offsets
     run("plan", tmp_path / "dst.parquet", *TARGETS, "-o", tmp_path / "p.csv")
-    assert pd.read_csv(tmp_path / "p.csv")["interval_start"].tolist()[3] == "2026-03-29T03:00:00"
+    assert pd.read_csv(tmp_path / "p.csv")["interval_start"].tolist()[3] == "2026-03-29T03:00:00+0200"
+
+
+def test_the_fall_back_hour_needs_its_zone(tmp_path):
+    starts = pd.date_range("2026-10-25 00:00", periods=12, freq="30min", tz="Europe/Berlin")  # 02:00 twice
+    day = pd.DataFrame({"interval_start": starts, "queue": "a", "calls": 30.0, "aht_seconds": 200.0})
+    day.assign(interval_start=[t.isoformat() for t in starts]).to_csv(tmp_path / "fb.csv", index=False)
+    result = run("plan", tmp_path / "fb.csv", *TARGETS, ok=False)
+    assert "give --tz ZONE" in result.stderr and "appears again at row 7" in result.stderr
+    for source in ("fb.csv", "fb.parquet"):
+        day.to_parquet(tmp_path / "fb.parquet")
+        run("plan", tmp_path / source, *TARGETS, "--tz", "Europe/Berlin", "-r", tmp_path / "r.csv")
+        rolled = pd.read_csv(tmp_path / "r.csv")
+        assert rolled["intervals"].tolist() == [12] and rolled["calls"].tolist() == [360.0]
+    naive = day.assign(interval_start=starts.tz_localize(None).astype(str))
+    naive.to_csv(tmp_path / "naive.csv", index=False)
+    result = run("plan", tmp_path / "naive.csv", *TARGETS, "--tz", "Europe/Berlin", ok=False)
+    one_line_error(result, "row 5", "is ambiguous or does not exist in Europe/Berlin: write its UTC offset")
+    assert run("plan", tmp_path / "fb.csv", "--tz", "Mars/Base", ok=False).exit_code == 2
+
+
+def test_a_csv_plan_reads_back_and_numbers_may_say_na(tmp_path, forecast_csv, forecast):
+    run("plan", forecast_csv, *TARGETS, "-o", tmp_path / "plan.csv")
+    plan = pd.read_csv(tmp_path / "plan.csv")
+    plan.assign(agents=plan.agents + 1).to_csv(tmp_path / "more.csv", index=False)
+    run("evaluate", tmp_path / "more.csv", "--threshold", 20, "-o", tmp_path / "scored.csv")
+    scored = pd.read_csv(tmp_path / "scored.csv")
+    assert (scored.service_level[scored.calls > 0] >= plan.service_level[plan.calls > 0] - 1e-12).all()
+    text = forecast_csv.read_text().splitlines()
+    cells = text[9].split(",")
+    cells[2] = "NA"
+    text[9] = ",".join(cells)
+    (tmp_path / "na.csv").write_text("\n".join(text) + "\n")
+    result = run("plan", tmp_path / "na.csv", *TARGETS, "--on-invalid", "nan")
+    assert "warning: 1 row(s) with invalid input got NaN" in result.stderr
+
+
+def test_defaults_work_without_queues_and_one_stdout(tmp_path, forecast):
+    one = forecast[forecast.queue == "care"].drop(columns="queue")
+    one.to_csv(tmp_path / "one.csv", index=False)
+    assert "2026-11-24" in run("plan", tmp_path / "one.csv", *TARGETS).stdout
+    acd_report(forecast).drop(columns="queue").iloc[:48].to_csv(tmp_path / "acd.csv", index=False)
+    assert "sl_answered" in run("actuals", tmp_path / "acd.csv").stdout
+    one_line_error(run("plan", tmp_path / "one.csv", *TARGETS, "-o", "-", "-r", "-", ok=False), "only one output")
+    result = run("plan", tmp_path / "one.csv", *TARGETS, "--freq", "fortnightly", ok=False)
+    assert result.exit_code == 2 and "'fortnightly' is neither D, W, M nor a pandas frequency" in result.output
+
+
+def test_sigterm_and_a_closed_pipe_end_cleanly(tmp_path):
+    rng = np.random.default_rng(1)
+    starts = np.tile(pd.date_range("2026-01-01", periods=17520, freq="30min").to_numpy(), 60)
+    big = pd.DataFrame({"interval_start": starts, "queue": np.repeat([f"q{i}" for i in range(60)], 17520)})
+    big["calls"], big["aht_seconds"] = rng.poisson(50, len(big)).astype(float), 240.0
+    big.to_parquet(tmp_path / "big.parquet")
+    command = [sys.executable, "-m", "wfmath", "plan", str(tmp_path / "big.parquet"), *map(str, TARGETS)]
+    running = subprocess.Popen([*command, "-o", str(tmp_path / "p.parquet"), "--chunk-rows", "5000"])
+    deadline = time.monotonic() + 60
+    while not [p for p in tmp_path.iterdir() if p.name.endswith(".part")] and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the output is being written
+    running.terminate()
+    assert running.wait(timeout=60) == 143  # ended by the signal, mid-run
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")] and not (tmp_path / "p.parquet").exists()
+    reader = subprocess.Popen([*command, "-o", "-"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert reader.stdout.readline().startswith(b"interval_start,")
+    reader.stdout.close()  # as `| head -1` does
+    assert reader.wait(timeout=120) == 0 and b"Error" not in reader.stderr.read()
 
 
 def test_usage_errors_exit_2(forecast_csv):

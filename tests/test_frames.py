@@ -154,12 +154,30 @@ def test_erlang_a_options_need_patience_and_a_patience_column_is_used(forecast):
         wfmath.plan(forecast, sl_target=0.8, threshold_seconds=20.0, abandon_target=0.05)
     with pytest.raises(ValueError, match="abandon_target and sl_definition need patience_seconds"):
         wfmath.plan(forecast, sl_target=0.8, threshold_seconds=20.0, sl_definition="offered")
-    with pytest.raises(ValueError, match="asa_target_seconds sizes with Erlang C"):
+    with pytest.raises(ValueError, match=r"asa_target_seconds \(a keyword\) sizes with Erlang C"):
         wfmath.plan(forecast, asa_target_seconds=15.0, patience_seconds=60.0)
+    with pytest.raises(ValueError, match=r"asa_target_seconds \(a column\) sizes with Erlang C"):
+        wfmath.plan(
+            forecast.assign(asa_target_seconds=15.0, patience_seconds=60.0), sl_target=0.8, threshold_seconds=20.0
+        )
     by_column = wfmath.plan(forecast.assign(patience_seconds=60.0), sl_target=0.8, threshold_seconds=20.0)
     by_keyword = wfmath.plan(forecast, sl_target=0.8, threshold_seconds=20.0, patience_seconds=60.0)
     pd.testing.assert_series_equal(by_column["agents"], by_keyword["agents"])
     assert "p_abandon" in by_column
+
+
+@pytest.mark.filterwarnings("ignore::wfmath.StaffingWarning")
+def test_evaluating_a_plan_replaces_its_figures_and_kpi_refuses_erlang_a(forecast):
+    planned = wfmath.plan(forecast, sl_target=0.8, threshold_seconds=20.0, patience_seconds=60.0, shrinkage=0.3)
+    scored = wfmath.evaluate(planned.assign(agents=planned.agents + 3), threshold_seconds=20.0)
+    assert not {"p_abandon", "answered_calls", "sl_calls", "scheduled", "scheduled_hours"} & set(scored.columns)
+    r = wfmath.rollup(scored).loc["a"].iloc[0]
+    rows = scored[scored.queue == "a"]
+    assert r["service_level"] == pytest.approx((rows.calls * rows.service_level).sum() / rows.calls.sum(), rel=1e-12)
+    from wfmath import kpi
+
+    with pytest.raises(ValueError, match="this plan is Erlang A"):
+        kpi.what_if(planned, interval_seconds=1800.0, sl_target=0.8, threshold_seconds=20.0)
 
 
 def test_evaluate_rollup_occupancy_counts_only_what_agents_carry():

@@ -10,6 +10,7 @@ import lzma
 import os
 import sys
 import tempfile
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -27,6 +28,11 @@ FORMATS = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 COMPRESSED = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
 #: A UTC offset at the end of an ISO 8601 timestamp: "Z", "+01:00", "-0500".
 WALL_CLOCK_OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
+#: How a CSV may say that a number is missing (pandas' default list).
+MISSING_NUMBERS = (
+    *("", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN"),
+    *("<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"),
+)
 #: The output path that means "CSV on standard output".
 STDOUT = "-"
 
@@ -65,28 +71,58 @@ def _first_bad(raw: pd.Series, parsed: pd.Series) -> int | None:
     return int(np.argmax(bad)) if bad.any() else None
 
 
-def _typed(chunk: pd.DataFrame, path: str | Path, timestamps: Sequence[str], numbers: Sequence[str]) -> pd.DataFrame:
+def _timestamps(raw: pd.Series, tz: str | None) -> tuple[pd.Series, pd.Series]:
+    """Text parsed as timestamps, and which values are bad. Without `tz`, wall-clock times: a
+    UTC offset is dropped, so intervals and days are the local ones. With `tz`, times in that
+    zone: an offset fixes the instant (the fall-back hour's two intervals stay apart), a time
+    without one is that zone's wall-clock time."""
+    text = raw.astype("string")
+    offset = text.str.contains(WALL_CLOCK_OFFSET, regex=True).fillna(False).astype(bool)
+    if tz is None:
+        if offset.any() and text[offset].str.extract(f"({WALL_CLOCK_OFFSET})", expand=False).nunique() > 1:
+            warnings.warn(
+                "the timestamps' UTC offsets change (daylight saving): they are taken as wall-clock times; "
+                "give --tz ZONE to keep the two intervals of a fall-back hour apart",
+                UserWarning,
+                stacklevel=3,
+            )
+        parsed = pd.to_datetime(text.str.replace(WALL_CLOCK_OFFSET, "", regex=True), errors="coerce", format="ISO8601")
+        return parsed, parsed.isna() & raw.notna()
+    parsed = pd.Series(pd.NaT, index=raw.index, dtype=f"datetime64[ns, {tz}]")
+    if offset.any():
+        parsed[offset] = pd.to_datetime(text[offset], errors="coerce", format="ISO8601", utc=True).dt.tz_convert(tz)
+    if (~offset).any():
+        wall = pd.to_datetime(text[~offset], errors="coerce", format="ISO8601")
+        parsed[~offset] = wall.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+    return parsed, parsed.isna() & raw.notna()
+
+
+def _typed(
+    chunk: pd.DataFrame, path: str | Path, timestamps: Sequence[str], numbers: Sequence[str], tz: str | None
+) -> pd.DataFrame:
     """The chunk with timestamp columns parsed and number columns as float64, or an error at
     the first value that is neither. Rows are labelled by their number in the file, from 1."""
-    for column in timestamps:
-        if isinstance(chunk[column].dtype if column in chunk.columns else None, pd.DatetimeTZDtype):
-            chunk[column] = chunk[column].dt.tz_localize(None)  # wall-clock time, as for text below
-        elif column in chunk.columns and not pd.api.types.is_datetime64_any_dtype(chunk[column]):
-            raw = chunk[column]
-            # Wall-clock times: a UTC offset is dropped, so intervals and days are the local
-            # ones, the same in every chunk, also across a daylight-saving change.
-            text = pd.api.types.is_string_dtype(raw)
-            local = raw.str.replace(WALL_CLOCK_OFFSET, "", regex=True) if text else raw
-            parsed = pd.to_datetime(local, errors="coerce", format="ISO8601")
-            missing = raw.isna().to_numpy()
-            row = _first_bad(raw, parsed)
-            if row is None and missing.any():
-                row = int(np.argmax(missing))
-            if row is not None:
-                value = raw.iloc[row]
-                what = "a missing timestamp" if pd.isna(value) else f"{value!r} is not an ISO 8601 timestamp"
-                raise FileError(f"{path}: row {chunk.index[row]}, column {column!r}: {what}")
-            chunk[column] = parsed
+    for column in (c for c in timestamps if c in chunk.columns):
+        raw = chunk[column]
+        if isinstance(raw.dtype, pd.DatetimeTZDtype):  # a zoned Parquet column: its instants
+            chunk[column] = raw if tz is None else raw.dt.tz_convert(tz)
+            continue
+        if pd.api.types.is_datetime64_any_dtype(raw):
+            chunk[column] = raw if tz is None else raw.dt.tz_localize(tz)
+            continue
+        parsed, bad = _timestamps(raw, tz)
+        missing = raw.isna().to_numpy()
+        if bad.any() or missing.any():
+            row = int(np.argmax(bad.to_numpy() | missing))
+            value = raw.iloc[row]
+            if pd.isna(value):
+                what = "a missing timestamp"
+            elif tz is not None and not pd.isna(pd.to_datetime(str(value), errors="coerce", format="ISO8601")):
+                what = f"{value!r} is ambiguous or does not exist in {tz}: write its UTC offset"
+            else:
+                what = f"{value!r} is not an ISO 8601 timestamp"
+            raise FileError(f"{path}: row {chunk.index[row]}, column {column!r}: {what}")
+        chunk[column] = parsed
     for column in numbers:
         if column in chunk.columns and chunk[column].dtype != np.float64:
             raw = chunk[column]
@@ -110,9 +146,11 @@ def read_chunks(
     timestamps: Sequence[str] = (),
     numbers: Sequence[str] = (),
     progress: Progress | None = None,
+    tz: str | None = None,
 ) -> Iterator[pd.DataFrame]:
     """The rows of a CSV or Parquet file, `chunk_rows` at a time, as pandas frames indexed by
-    row number (from 1, the header not counted); in CSV every column but `numbers` is text.
+    row number (from 1, the header not counted); in CSV every column but `numbers` is text;
+    `timestamps` are wall-clock times, or times in the zone `tz` (see :func:`_timestamps`).
     `progress(done, total)` is told bytes (CSV) or rows (Parquet) as they are read."""
     kind = file_format(path)
     if not Path(path).is_file():
@@ -126,7 +164,7 @@ def read_chunks(
                 chunk = batch.to_pandas()
                 chunk.index = pd.RangeIndex(start, start + len(chunk))
                 start += len(chunk)
-                yield _typed(chunk, path, timestamps, numbers)
+                yield _typed(chunk, path, timestamps, numbers, tz)
                 if progress:
                     progress(start - 1, total)
             return
@@ -134,22 +172,24 @@ def read_chunks(
         with open(path, "rb") as handle, _packed(path, handle, "rb") as decoded:
             header = pd.read_csv(decoded, nrows=0, index_col=False, encoding="utf-8-sig").columns
         # Every column but the numbers is text, read the same way in every chunk ("001" stays
-        # "001"); only an empty field is missing, so a queue may be called "NA" or "None".
+        # "001"); in text only an empty field is missing, so a queue may be called "NA" or
+        # "None", while a number may also be missing as "NA", "NULL", "NaN", ...
         text_columns = {c: str for c in header if c not in numbers}
+        missing = {c: [""] if c in text_columns else list(MISSING_NUMBERS) for c in header}
         with open(path, "rb") as handle, _packed(path, handle, "rb") as decoded:
             reader = pd.read_csv(
                 decoded,
                 chunksize=chunk_rows,
                 dtype=text_columns,
                 keep_default_na=False,
-                na_values=[""],
+                na_values=missing,
                 index_col=False,
                 encoding="utf-8-sig",
             )
             for chunk in reader:
                 chunk.index = pd.RangeIndex(start, start + len(chunk))
                 start += len(chunk)
-                yield _typed(chunk, path, timestamps, numbers)
+                yield _typed(chunk, path, timestamps, numbers, tz)
                 if progress:
                     progress(handle.tell(), total)
     except pd.errors.EmptyDataError:
@@ -226,7 +266,7 @@ class Output:
     def write(self, frame: pd.DataFrame) -> None:
         self._wait()
         if self.kind == "csv":
-            options = dict(header=self.rows == 0, index=False, date_format="%Y-%m-%dT%H:%M:%S")
+            options = dict(header=self.rows == 0, index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
             self._pending = self._pool.submit(frame.to_csv, self._handle, **options)
         else:
             table = pa.Table.from_pandas(frame, preserve_index=False, schema=self._writer and self._writer.schema)

@@ -340,7 +340,10 @@ class SeenKeys:
             self._codes.append(ids[codes] if len(ids) else codes.astype(np.int32))
         else:
             self._codes.append(np.zeros(len(chunk), dtype=np.int32))
-        self._times.append(chunk[self.interval].to_numpy().astype("datetime64[ns]").view(np.int64))
+        times = chunk[self.interval]
+        if isinstance(times.dtype, pd.DatetimeTZDtype):  # zoned: the instant decides, not the wall clock
+            times = times.dt.tz_convert("UTC").dt.tz_localize(None)
+        self._times.append(times.to_numpy().astype("datetime64[ns]").view(np.int64))
         codes, times = self._codes[-2:], self._times[-2:]  # with the previous chunk's rows
         step_code = np.diff(np.concatenate([c[-1:] for c in codes[:-1]] + codes[-1:]))
         step_time = np.diff(np.concatenate([t[-1:] for t in times[:-1]] + times[-1:]))

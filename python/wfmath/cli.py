@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import sys
 import time
 import warnings
+import zoneinfo
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, nullcontext
 from importlib import resources
@@ -31,7 +33,7 @@ import wfmath
 from wfmath import _files
 from wfmath._tables import SeenKeys, resolve_columns
 from wfmath.actuals import ACTUAL_COLUMNS
-from wfmath.plans import PLAN_COLUMNS, infer_interval_seconds
+from wfmath.plans import PLAN_COLUMNS, PLAN_FIGURES, infer_interval_seconds
 
 SL_DEFINITIONS = ("answered", "offered", "excl_short_abandons", "short_abandons_ok", "virtual")
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
@@ -66,6 +68,9 @@ def user_errors(source: str | Path | None = None) -> Iterator[None]:
     """Errors the user can mend become a UserError, named after `source` when not yet named."""
     try:
         yield
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as other tools do
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 nothing more is written
+        raise SystemExit(0) from None
     except _files.FileError as err:
         raise UserError(str(err)) from None
     except (ValueError, TypeError, KeyError, OSError) as err:
@@ -101,11 +106,39 @@ def _figure_path(ctx: click.Context, param: click.Parameter, value: str | None) 
 
 
 def _freq(ctx: click.Context, param: click.Parameter, value: str) -> str | None:
-    return None if value.lower() == "none" else value
+    if value.lower() == "none":
+        return None
+    if value not in ("D", "W", "M", "MS"):
+        try:
+            pd.tseries.frequencies.to_offset(value)
+        except ValueError:
+            raise click.BadParameter(
+                f"{value!r} is neither D, W, M nor a pandas frequency such as h or 30min"
+            ) from None
+    return value
 
 
-def _by(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
-    return [c.strip() for c in value.split(",") if c.strip()]
+def _by(ctx: click.Context, param: click.Parameter, value: str) -> str | list[str]:
+    groups = [c.strip() for c in value.split(",") if c.strip()]
+    return "queue" if groups == ["queue"] else groups  # as the library's default: by queue if there are queues
+
+
+def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        try:
+            pd.Timestamp(value)
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not a date such as 2026-11-23") from None
+    return value
+
+
+def _zone(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise click.BadParameter(f"{value!r} is not a time zone name such as Europe/Berlin or UTC") from None
+    return value
 
 
 def _stacked(*options: Callable[[Any], Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -177,9 +210,15 @@ stream_options = _stacked(
         type=click.IntRange(min=1),
         default=DEFAULT_CHUNK_ROWS,
         show_default=True,
-        help="Rows read at a time: memory in use follows it, not the file's size.",
+        help="Rows read at a time: memory follows it (the repeat check adds 12 bytes a row).",
     ),
     click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal)."),
+    click.option(
+        "--tz",
+        callback=_zone,
+        metavar="ZONE",
+        help="Time zone of the timestamps (e.g. Europe/Berlin): keeps a fall-back hour's two intervals apart.",
+    ),
 )
 
 
@@ -193,7 +232,9 @@ def _progress(enabled: bool | None, unit_bytes: bool) -> Progress | None:
     return Progress(*columns, console=Console(stderr=True), transient=terminal)
 
 
-def _chunks(path: str | Path, progress: bool | None, chunk_rows: int, **typed: Sequence[str]) -> Iterator[pd.DataFrame]:
+def _chunks(
+    path: str | Path, progress: bool | None, chunk_rows: int, tz: str | None, **typed: Sequence[str]
+) -> Iterator[pd.DataFrame]:
     """The file's chunks, with a progress bar over bytes (CSV) or rows (Parquet)."""
     bar = _progress(progress, _files.file_format(path) == "csv")
     with bar or nullcontext():
@@ -203,7 +244,7 @@ def _chunks(path: str | Path, progress: bool | None, chunk_rows: int, **typed: S
             if bar is not None and task is not None:
                 bar.update(task, completed=done, total=total)
 
-        yield from _files.read_chunks(path, chunk_rows=chunk_rows, progress=advance, **typed)
+        yield from _files.read_chunks(path, chunk_rows=chunk_rows, progress=advance, tz=tz, **typed)
 
 
 def _cell(name: str, value: Any) -> str:
@@ -275,6 +316,8 @@ def main() -> None:
     Rows in messages are counted from 1, the header not counted. Exit code 2 means bad input.
     """
     _warnings_to_stderr()
+    # A scheduler's SIGTERM ends the run as Ctrl-C does: unwinding, so no temp file is left.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
 
 
 ROLLUP_SHOWN = (
@@ -327,7 +370,7 @@ interval_options = _stacked(
         metavar="PATH",
         help="Draw one day's interval chart (.png/.svg/.pdf).",
     ),
-    click.option("--plot-day", metavar="DATE", help="The day --plot draws (default: the first)."),
+    click.option("--plot-day", metavar="DATE", callback=_day, help="The day --plot draws (default: the first)."),
 )
 
 
@@ -417,6 +460,7 @@ def _interval_file(
     renames: Mapping[str, str],
     chunk_rows: int,
     progress: bool | None,
+    tz: str | None,
     plot_path: str | None,
     plot_day: str | None,
 ) -> None:
@@ -426,7 +470,7 @@ def _interval_file(
     names = resolve_columns(PLAN_COLUMNS, renames)
     typed = {
         "timestamps": [names["interval"]],
-        "numbers": [names[r] for r in ("calls", "aht_seconds", "agents")] + list(OPTION_COLUMNS) + list(named),
+        "numbers": [names[r] for r in ("calls", "aht_seconds", "agents")] + [*OPTION_COLUMNS, *PLAN_FIGURES, *named],
     }
     met = {k: targets.get(k) for k in ("sl_target", "asa_target_seconds")}
     _distinct(source, output, rollup_output, plot_path)
@@ -435,7 +479,9 @@ def _interval_file(
     with ExitStack() as stack:
         plan_out = stack.enter_context(_files.Output(output)) if output else None
         rollup_out = stack.enter_context(_files.Output(rollup_output)) if rollup_output else None
-        for chunk in _chunks(source, progress, chunk_rows, **typed):
+        for chunk in _chunks(source, progress, chunk_rows, tz, **typed):
+            if not len(chunk):
+                continue
             with user_errors(source):
                 if interval_seconds is None:  # from the first chunk, so every chunk has the same
                     interval_seconds = _first_interval(chunk, names)
@@ -498,6 +544,8 @@ def _day_rows(planned: pd.DataFrame, interval: str, plot_day: str | None, kept: 
         return planned.iloc[:0]
     if plot_day is not None:
         day = pd.Timestamp(plot_day).normalize()
+        zone = planned[interval].dt.tz
+        day = day if zone is None or day.tzinfo is not None else day.tz_localize(zone)
     else:
         seen = [k for k in kept if len(k)]
         day = (seen[0] if seen else planned)[interval].min().normalize()
@@ -616,6 +664,7 @@ def actuals_command(
     on_invalid: str,
     chunk_rows: int,
     progress: bool | None,
+    tz: str | None,
 ) -> None:
     """Every service-level definition, abandonment, ASA, AHT and occupancy from an ACD REPORT.
 
@@ -636,7 +685,7 @@ def actuals_command(
     with user_errors(report), ExitStack() as stack:
         out = stack.enter_context(_files.Output(output)) if output else None
         rows, parts = 0, []
-        for chunk in _chunks(report, progress, chunk_rows, **typed):
+        for chunk in _chunks(report, progress, chunk_rows, tz, **typed):
             with tally.collecting():
                 figures = wfmath.actuals(chunk, freq=freq, by=by, columns=renames, on_invalid=on_invalid)
             if per_row:  # each interval with its queue and start
@@ -666,6 +715,8 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _distinct(source: str | Path, *outputs: str | None) -> None:
     """Outputs must not overwrite the input or each other."""
+    if sum(path == _files.STDOUT for path in outputs) > 1:
+        raise UserError("only one output can go to standard output ('-')")
     seen = {os.path.realpath(source): "the input"}
     for path in outputs:
         if path is None or path == _files.STDOUT:

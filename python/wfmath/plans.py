@@ -33,6 +33,22 @@ PLAN_COLUMNS: dict[str, str] = {
 }
 
 
+#: The columns plan() and evaluate() add (any of them in the input is replaced).
+PLAN_FIGURES = (
+    "interval_seconds",
+    "load",
+    "scheduled",
+    "service_level",
+    "occupancy",
+    "asa_seconds",
+    "p_abandon",
+    "answered_calls",
+    "sl_calls",
+    "agent_hours",
+    "scheduled_hours",
+)
+
+
 def infer_interval_seconds(data: pd.DataFrame, names: Mapping[str, str]) -> float:
     """The interval length: the most common step between consecutive timestamps of a queue
     (the shortest among equally common ones), so gaps and stray rows do not decide it."""
@@ -93,7 +109,8 @@ class _Inputs:
         return ValueError(f"column {column!r} {rule}, got {err.value!r}{where}")
 
     def result(self, figures: Mapping[str, Any], agents: np.ndarray, scheduled: np.ndarray | None) -> Any:
-        out = self.data.copy()
+        # A plan's own figures of other staff or another model would be stale beside these.
+        out = self.data.drop(columns=[c for c in PLAN_FIGURES if c in self.data.columns])
         hours = self.interval_seconds / 3600.0
         out["interval_seconds"] = self.interval_seconds
         for name, values in figures.items():
@@ -203,8 +220,12 @@ def plan(
         raise ValueError(
             "abandon_target and sl_definition need patience_seconds (Erlang A); without it plan sizes with Erlang C"
         )
-    if patience is not None and asa_target_seconds is not None:
-        raise ValueError("asa_target_seconds sizes with Erlang C: leave out patience_seconds, or use sl_target")
+    if patience is not None and inputs.option("asa_target_seconds", asa_target_seconds) is not None:
+        given = "keyword" if asa_target_seconds is not None else "column"
+        raise ValueError(
+            f"asa_target_seconds (a {given}) sizes with Erlang C, but patience_seconds asks for Erlang A: "
+            "drop one, or give sl_target or abandon_target"
+        )
     try:
         if patience is None:
             asa_target = inputs.option("asa_target_seconds", asa_target_seconds)
@@ -269,8 +290,9 @@ def evaluate(
     -------
     Same kind as `frame`
         The input plus ``interval_seconds``, ``load``, ``service_level``, ``asa_seconds``,
-        ``occupancy`` and ``agent_hours``. Intervals with agents <= load have service level
-        0 and infinite ASA.
+        ``occupancy`` and ``agent_hours``; a plan's figures of other staff (``scheduled``,
+        ``p_abandon``, ...: :data:`PLAN_FIGURES`) are dropped, not left stale. Intervals
+        with agents <= load have service level 0 and infinite ASA.
 
     Examples
     --------

@@ -176,8 +176,9 @@ def rollup_parts(
         sums["abandon_weighted"] = ("product", calls_name, "p_abandon")
     met = _met(data, sl_target, asa_target_seconds)
     if met is not None:
-        busy = columns[calls_name] > 0
-        columns["met"] = np.where(busy, met, 0.0)  # intervals without calls have no target to meet
+        calls = columns[calls_name]
+        busy = np.where(np.isnan(calls), np.nan, calls > 0)  # unknown calls: unknown whether met
+        columns["met"] = np.where(busy != 0, met * busy, 0.0)  # intervals without calls have no target
         columns["met_calls"] = np.where(busy, met * columns[calls_name], 0.0)
         sums["met"] = "met"
         sums["calls_met"] = "met_calls"

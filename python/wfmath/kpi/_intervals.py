@@ -92,6 +92,8 @@ def read_plan(plan: PlanLike, *, need_agents: bool = False) -> Intervals:
 
     Scalars broadcast against the arrays, so ``{"calls": calls, "aht_seconds": 240.0}`` works.
     """
+    if any(name in plan for name in ("p_abandon", "patience_seconds")):
+        raise ValueError("this plan is Erlang A (callers abandon); the kpi what-ifs and diagnosis model Erlang C")
     wanted = ["calls", "aht_seconds"] + (["agents"] if need_agents or "agents" in plan else [])
     for name in wanted:
         if name not in plan:
