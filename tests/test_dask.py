@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import wfmath
+from workloads import intraday_forecast
 
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
@@ -24,22 +25,7 @@ def client():
 
 @pytest.fixture(scope="module")
 def raw():
-    """40 queues x 3 weeks of 30-minute intervals, an intraday curve and noise."""
-    rng = np.random.default_rng(7)
-    starts = pd.date_range("2026-11-02", periods=21 * 48, freq="30min")
-    curve = np.clip(np.sin((starts.hour + starts.minute / 60 - 7) / 14 * np.pi), 0, None)
-    frames = [
-        pd.DataFrame(
-            {
-                "interval_start": starts,
-                "queue": f"q{q:02d}",
-                "calls": rng.poisson(curve * rng.uniform(10, 400)).astype(float),
-                "aht_seconds": rng.uniform(150, 600, len(starts)),
-            }
-        )
-        for q in range(40)
-    ]
-    return pd.concat(frames, ignore_index=True)
+    return intraday_forecast(queues=40, days=21)
 
 
 @pytest.fixture(scope="module")
