@@ -101,6 +101,13 @@ def test_weekly_rollup_printed_by_queue(forecast_csv, forecast):
         assert f"{row['calls'].iloc[0]:,.0f}" in line and f"{row['service_level'].iloc[0]:.3f}" in line
 
 
+def test_a_long_rollup_prints_its_ends(forecast_csv):
+    result = run("plan", forecast_csv, *TARGETS, "--freq", "30min")  # 288 rows
+    assert "288 rows: the first and last 50 shown" in result.stderr
+    lines = [x for x in result.stdout.splitlines() if " 2026-11-2" in x]
+    assert len(lines) == 100 and "care  │ 2026-11-23 " in lines[0] and "sales │ 2026-11-25 23:30" in lines[-1]
+
+
 def test_plan_to_stdout_is_csv(forecast_csv, forecast):
     result = run("plan", forecast_csv, "-o", "-", *TARGETS)
     lines = result.stdout.splitlines()

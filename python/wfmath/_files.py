@@ -147,11 +147,13 @@ def read_chunks(
     numbers: Sequence[str] = (),
     progress: Progress | None = None,
     tz: str | None = None,
+    columns: Sequence[str] | None = None,
 ) -> Iterator[pd.DataFrame]:
     """The rows of a CSV or Parquet file, `chunk_rows` at a time, as pandas frames indexed by
     row number (from 1, the header not counted); in CSV every column but `numbers` is text;
     `timestamps` are wall-clock times, or times in the zone `tz` (see :func:`_timestamps`).
-    `progress(done, total)` is told bytes (CSV) or rows (Parquet) as they are read."""
+    `progress(done, total)` is told bytes (CSV) or rows (Parquet) as they are read; `columns`
+    reads only those of them the file has."""
     kind = file_format(path)
     if not Path(path).is_file():
         raise FileError(f"{path}: no such file")
@@ -160,7 +162,8 @@ def read_chunks(
         if kind == "parquet":
             source = pq.ParquetFile(path)
             total = source.metadata.num_rows
-            for batch in source.iter_batches(batch_size=chunk_rows):
+            wanted = None if columns is None else [c for c in source.schema_arrow.names if c in columns]
+            for batch in source.iter_batches(batch_size=chunk_rows, columns=wanted):
                 chunk = batch.to_pandas()
                 chunk.index = pd.RangeIndex(start, start + len(chunk))
                 start += len(chunk)
@@ -185,6 +188,7 @@ def read_chunks(
                 na_values=missing,
                 index_col=False,
                 encoding="utf-8-sig",
+                usecols=None if columns is None else [c for c in header if c in columns],
             )
             for chunk in reader:
                 chunk.index = pd.RangeIndex(start, start + len(chunk))

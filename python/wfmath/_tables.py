@@ -4,7 +4,7 @@ column, the row and the value; group codes and group totals for roll-ups."""
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -320,41 +320,54 @@ def combine(data: pd.DataFrame, sums: Sequence[str], maxima: Sequence[str] = ())
 
 class SeenKeys:
     """The (queue, interval) keys of rows streamed in chunks, to find a row repeated in a later
-    chunk (each chunk's own repeats are found as it is read): 12 bytes a row, checked once
-    at the end. Rows are numbered in order across the chunks."""
+    chunk (each chunk's own repeats are found as it is read). While every queue's times rise
+    in file order, as in most files, no key can repeat and only each queue's last time is
+    kept; otherwise :meth:`check` reads the key columns again and sorts them (12 bytes a
+    row). Rows are numbered in order across the chunks, from 1."""
 
     def __init__(self, queue: str, interval: str):
         self.queue, self.interval = queue, interval
         self._ids: dict[Any, int] = {}
-        self._codes: list[np.ndarray] = []
-        self._times: list[np.ndarray] = []
-        # Rows ascending by (queue, time) or by (time, queue), as most files are, cannot repeat.
-        self._ascending = {"queue": True, "time": True}
+        self._last = np.empty(0, dtype=np.int64)  # each queue's latest time so far
+        self.ordered = True
 
-    def add(self, chunk: pd.DataFrame) -> None:
-        if self.interval not in chunk.columns:
-            return  # no intervals, no uniqueness to keep
+    def _keys(self, chunk: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Queue ids (the same in every chunk) and times as UTC nanoseconds."""
         if self.queue in chunk.columns:
             codes, uniques = pd.factorize(chunk[self.queue])
-            ids = np.array([self._ids.setdefault(u, len(self._ids)) for u in uniques], dtype=np.int32)
-            self._codes.append(ids[codes] if len(ids) else codes.astype(np.int32))
+            ids = np.array([self._ids.setdefault(u, len(self._ids)) for u in uniques], dtype=np.int64)
+            codes = ids[codes] if len(ids) else codes.astype(np.int64)
         else:
-            self._codes.append(np.zeros(len(chunk), dtype=np.int32))
+            codes = np.zeros(len(chunk), dtype=np.int64)
         times = chunk[self.interval]
         if isinstance(times.dtype, pd.DatetimeTZDtype):  # zoned: the instant decides, not the wall clock
             times = times.dt.tz_convert("UTC").dt.tz_localize(None)
-        self._times.append(times.to_numpy().astype("datetime64[ns]").view(np.int64))
-        codes, times = self._codes[-2:], self._times[-2:]  # with the previous chunk's rows
-        step_code = np.diff(np.concatenate([c[-1:] for c in codes[:-1]] + codes[-1:]))
-        step_time = np.diff(np.concatenate([t[-1:] for t in times[:-1]] + times[-1:]))
-        self._ascending["queue"] &= bool(np.all((step_code > 0) | ((step_code == 0) & (step_time > 0))))
-        self._ascending["time"] &= bool(np.all((step_time > 0) | ((step_time == 0) & (step_code > 0))))
+        return codes, times.to_numpy().astype("datetime64[ns]").view(np.int64)
 
-    def check(self) -> None:
-        """Raises naming the first repeated key and both of its rows."""
-        if len(self._times) < 2 or any(self._ascending.values()):
+    def add(self, chunk: pd.DataFrame) -> None:
+        if not self.ordered or self.interval not in chunk.columns or not len(chunk):
+            return  # unordered: check() reads the keys again; no intervals: nothing to repeat
+        codes, times = self._keys(chunk)
+        size = max(len(self._ids), 1)
+        if len(self._last) < size:  # new queues have no time yet
+            self._last = np.concatenate([self._last, np.full(size - len(self._last), np.iinfo(np.int64).min)])
+        order = np.argsort(codes, kind="stable")  # each queue's rows, in file order
+        codes, times = codes[order], times[order]
+        same = codes[1:] == codes[:-1]
+        first = np.concatenate([[True], ~same])
+        if np.any(same & (times[1:] <= times[:-1])) or np.any(times[first] <= self._last[codes[first]]):
+            self.ordered = False
             return
-        codes, times = np.concatenate(self._codes), np.concatenate(self._times)
+        final = np.concatenate([~same, [True]])
+        self._last[codes[final]] = times[final]
+
+    def check(self, again: Callable[[], Iterable[pd.DataFrame]]) -> None:
+        """Raises naming the first repeated key and both of its rows; `again` reads the key
+        columns of the same rows once more, in chunks."""
+        if self.ordered:
+            return
+        parts = [self._keys(chunk) for chunk in again() if self.interval in chunk.columns]
+        codes, times = (np.concatenate(k) for k in zip(*parts))
         order = np.lexsort((times, codes))
         codes, times = codes[order], times[order]
         repeated = (codes[1:] == codes[:-1]) & (times[1:] == times[:-1])

@@ -39,6 +39,7 @@ SL_DEFINITIONS = ("answered", "offered", "excl_short_abandons", "short_abandons_
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 DEFAULT_CHUNK_ROWS = 500_000
 TARGET = "NUMBER|COLUMN"
+TABLE_ENDS = 50  # rows shown at each end of a long printed table
 #: The keywords of the target options, as wfmath.plan takes them.
 TARGETS = (
     "sl_target",
@@ -264,8 +265,12 @@ def _cell(name: str, value: Any) -> str:
 
 
 def _print_table(frame: pd.DataFrame, title: str, shown: Sequence[str] | None = None) -> None:
-    """A frame as a table on standard output; index levels first."""
+    """A frame as a table on standard output, index levels first; a long one by its first and
+    last rows (a table of thousands of rows is read from a file)."""
     data = _flat(frame)
+    if len(data) > 2 * TABLE_ENDS:
+        click.echo(f"{len(data):,} rows: the first and last {TABLE_ENDS} shown; write them all with -r or -o", err=True)
+        data = pd.concat([data.head(TABLE_ENDS), data.tail(TABLE_ENDS)])
     names = [c for c in data.columns if shown is None or c in shown or c in frame.index.names]
     console = Console(width=None if sys.stdout.isatty() else 240)
     table = Table(title=title, title_justify="left")
@@ -475,6 +480,7 @@ def _interval_file(
     met = {k: targets.get(k) for k in ("sl_target", "asa_target_seconds")}
     _distinct(source, output, rollup_output, plot_path)
     seen, tally = SeenKeys(names["queue"], names["interval"]), WarningTally()
+    keys = [names["queue"], names["interval"]]  # all a second read for repeats needs
     started, rows, parts, days = time.perf_counter(), 0, [], []
     with ExitStack() as stack:
         plan_out = stack.enter_context(_files.Output(output)) if output else None
@@ -500,7 +506,7 @@ def _interval_file(
             raise _files.FileError(f"{source}: no rows")
         tally.emit()
         with user_errors(source):
-            seen.check()
+            seen.check(lambda: _files.read_chunks(source, chunk_rows=chunk_rows, tz=tz, columns=keys, **typed))
             rolled = wfmath.finish_rollup(pd.concat(parts), paid_hours_per_fte=paid_hours_per_fte)
         if rollup_out is not None:
             rollup_out.write(_flat(rolled))
@@ -682,6 +688,7 @@ def actuals_command(
         output = _files.STDOUT  # one row per interval: a table to read on, not to print
     _distinct(report, output)
     seen, tally = SeenKeys(names["queue"], names["interval"]), WarningTally()
+    keys = [names["queue"], names["interval"]]  # all a second read for repeats needs
     with user_errors(report), ExitStack() as stack:
         out = stack.enter_context(_files.Output(output)) if output else None
         rows, parts = 0, []
@@ -689,8 +696,7 @@ def actuals_command(
             with tally.collecting():
                 figures = wfmath.actuals(chunk, freq=freq, by=by, columns=renames, on_invalid=on_invalid)
             if per_row:  # each interval with its queue and start
-                keys = [c for c in (names["queue"], names["interval"]) if c in chunk.columns]
-                out.write(pd.concat([chunk[keys], figures], axis=1))
+                out.write(pd.concat([chunk[[c for c in keys if c in chunk.columns]], figures], axis=1))
             else:
                 parts.append(figures)
             seen.add(chunk)
@@ -698,7 +704,7 @@ def actuals_command(
         if not rows:
             raise _files.FileError(f"{report}: no rows")
         tally.emit()
-        seen.check()
+        seen.check(lambda: _files.read_chunks(report, chunk_rows=chunk_rows, tz=tz, columns=keys, **typed))
         if per_row:
             return
         result = wfmath.finish_actuals(pd.concat(parts), columns=renames)
