@@ -211,7 +211,7 @@ stream_options = _stacked(
         type=click.IntRange(min=1),
         default=DEFAULT_CHUNK_ROWS,
         show_default=True,
-        help="Rows read at a time: memory follows it (the repeat check adds 12 bytes a row).",
+        help="Rows read at a time: memory follows it, not the file's size.",
     ),
     click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal)."),
     click.option(
