@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import wfmath
-from workloads import intraday_forecast
+from workloads import acd_report, intraday_forecast
 
 pytest.importorskip("pyspark", reason="pyspark (~450 MB) is installed by CI's script, not by the test extra")
 if shutil.which("java") is None:
@@ -124,21 +124,7 @@ def test_evaluate_and_erlang_a(spark, forecast, partitions):
 
 
 def test_actuals_from_batches(spark):
-    rng = np.random.default_rng(3)
-    n = 6000
-    offered = rng.integers(0, 200, n)
-    answered = (offered * rng.uniform(0.8, 1.0, n)).astype(int)
-    report = pd.DataFrame(
-        {
-            "interval_start": np.tile(pd.date_range("2026-11-02", periods=n // 3, freq="30min"), 3),
-            "queue": np.repeat(["a", "b", "c"], n // 3),
-            "offered": offered,
-            "answered": answered,
-            "answered_within": (answered * rng.uniform(0.5, 1.0, n)).astype(int),
-            "abandoned": offered - answered,
-            "handle_seconds": answered * rng.uniform(150, 400, n),
-        }
-    )
+    report = acd_report()
     frame = spark.createDataFrame(report)
     got = wspark.actuals(frame.repartition(9), freq="W")
     want = wfmath.actuals(frame.toPandas(), freq="W")
