@@ -1,7 +1,10 @@
 """The examples users copy must run: every public docstring's doctest and the README."""
 
+import ast
+import contextlib
 import doctest
 import importlib
+import io
 import re
 import subprocess
 import sys
@@ -76,12 +79,27 @@ def test_stubs_cover_the_public_api():
     assert (ROOT / "python" / "wfmath" / "py.typed").exists()
 
 
-def test_readme_examples_run(tmp_path, monkeypatch):
-    blocks = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
-    assert blocks
+def readme_statements():
+    """Each top-level statement of the README's Python blocks, with the output its line promises
+    in a trailing `# -> ...` comment (None where it promises none)."""
+    for block in re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S):
+        lines = block.splitlines()
+        for node in ast.parse(block).body:
+            promise = re.search(r"#\s*->\s*(.*)$", lines[node.end_lineno - 1])
+            yield ast.Module([node], []), promise.group(1).strip() if promise else None
+
+
+def test_readme_examples_run_and_print_what_they_say(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the examples save figures
-    for code in blocks:
-        exec(compile(code, "README.md", "exec"), {})
+    namespace, promised = {}, 0
+    for module, promise in readme_statements():
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(module, "README.md", "exec"), namespace)
+        if promise is not None:
+            promised += 1
+            assert out.getvalue().strip() == promise, ast.unparse(module)
+    assert promised >= 3
     assert (tmp_path / "staffing_curve.png").stat().st_size > 0
 
 
