@@ -5,7 +5,6 @@
 //! time...), never averages of averages; the caller forms the ratios per group.
 
 use std::ops::Range;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
 
@@ -148,14 +147,35 @@ pub enum Problem {
         len: usize,
         rows: usize,
     },
-    /// The code space of the keys is too large for dense codes.
-    TooManyCodes,
-    /// A key value off its grid (exact keys) or beyond its size.
+    /// The code space of the group keys (or of the unique keys) is too large for dense codes,
+    /// or much larger than the rows: the caller compacts the keys to the observed ones.
+    TooManyCodes { unique: bool },
+    /// A key value off its grid (exact keys) or beyond its size; `key` counts the group keys,
+    /// then the unique keys.
     OffGrid { row: usize, key: usize },
     /// A row breaking a rule.
     Broken { row: usize, rule: usize },
     /// The unique keys of `row` repeat an earlier row's.
     Duplicate { row: usize },
+}
+
+impl Problem {
+    fn row(&self) -> Option<usize> {
+        match *self {
+            Problem::OffGrid { row, .. } | Problem::Broken { row, .. } | Problem::Duplicate { row } => {
+                Some(row)
+            }
+            Problem::Length { .. } | Problem::TooManyCodes { .. } => None,
+        }
+    }
+}
+
+/// The problem at the earlier row; `a` at the same row.
+fn earliest(a: Option<Problem>, b: Option<Problem>) -> Option<Problem> {
+    match (a, b) {
+        (Some(a), Some(b)) if b.row() < a.row() => Some(b),
+        (a, b) => a.or(b),
+    }
 }
 
 /// Per-group totals of several columns.
@@ -218,7 +238,8 @@ fn floor_div(a: i64, b: i64) -> i64 {
 
 /// Row codes of a block over `keys`, key by key: `codes[i]` becomes the group of row
 /// `from + i`, or `NONE`. Sorted data repeats a key's part over many rows, so the part of the
-/// previous row is reused while the value stays in its cell.
+/// previous row is reused while the value stays in its cell. Every row is coded (rows off a
+/// grid as `NONE`); the error names the first row off a grid.
 fn block_codes(
     keys: &[Key<'_>],
     from: usize,
@@ -226,6 +247,7 @@ fn block_codes(
     codes: &mut [u32],
 ) -> Result<(), Problem> {
     const GONE: u64 = u64::MAX;
+    let mut off_grid: Option<Problem> = None;
     wide.fill(0);
     for (k, key) in keys.iter().enumerate() {
         let values = &key.values[from..from + wide.len()];
@@ -250,14 +272,17 @@ fn block_codes(
                 } else {
                     floor_div(shifted, key.step)
                 };
-                let off_grid = key.exact && shifted != part.wrapping_mul(key.step);
-                if part < 0 || part as u64 >= key.size || off_grid {
-                    return Err(Problem::OffGrid {
+                let on_grid = !key.exact || shifted == part.wrapping_mul(key.step);
+                if part < 0 || part as u64 >= key.size || !on_grid {
+                    *slot = GONE;
+                    let here = Problem::OffGrid {
                         row: from + i,
                         key: k,
-                    });
+                    };
+                    off_grid = earliest(off_grid, Some(here));
+                    continue;
                 }
-                low = key.offset + part * key.step;
+                low = key.offset.wrapping_add(part.wrapping_mul(key.step));
                 high = low.saturating_add(key.step);
                 cached = part as u64;
             }
@@ -267,7 +292,7 @@ fn block_codes(
     for (code, &w) in codes.iter_mut().zip(wide.iter()) {
         *code = if w == GONE { NONE } else { w as u32 };
     }
-    Ok(())
+    off_grid.map_or(Ok(()), Err)
 }
 
 /// Whether the rows of `range` are in strictly ascending key order (then no key repeats
@@ -284,144 +309,228 @@ fn ascending(keys: &[Key<'_>], range: Range<usize>) -> bool {
     })
 }
 
-fn space(keys: &[Key<'_>]) -> Option<u64> {
+/// The dense code space of `keys`, if it is at most `limit`.
+fn space(keys: &[Key<'_>], limit: u64) -> Option<u64> {
     keys.iter()
         .try_fold(1u64, |acc, k| acc.checked_mul(k.size.max(1)))
-        .filter(|&n| n <= MAX_CODES)
+        .filter(|&n| n <= limit.min(MAX_CODES))
 }
 
-/// Runs a reduction. Large inputs are split across cores; each part is summed in row order.
+/// Groups per row beyond which dense totals would cost far more memory than the rows (a
+/// one-second roll-up over years of sparse rows): the caller compacts the keys instead.
+const GROUPS_PER_ROW: u64 = 8;
+/// Unique codes per row (one bit each) beyond which the caller checks repeats itself.
+const UNIQUE_CODES_PER_ROW: u64 = 64;
+
+/// Runs a reduction in one go.
 pub fn reduce(spec: &Spec<'_>) -> Result<GroupTotals, Problem> {
-    let rows = spec.group.first().map_or(0, |k| k.values.len());
-    let keys = spec
-        .group
-        .iter()
-        .chain(&spec.unique)
-        .map(|k| k.values.len());
-    let lengths = keys.chain(spec.columns.iter().map(|c| c.len()));
-    if let Some((column, len)) = lengths.enumerate().find(|(_, len)| *len != rows) {
-        return Err(Problem::Length { column, len, rows });
+    let mut reduction = Reduction::new(spec)?;
+    reduction.feed(0..reduction.rows())?;
+    Ok(reduction.finish())
+}
+
+/// A reduction fed range by range, in row order (a caller may check for interrupts between
+/// ranges). Each range is split across the lanes (one per core, each with its own totals),
+/// while one sequential pass marks the unique keys; the earliest problem in row order is
+/// reported whatever the split. After a problem the reduction is spent.
+pub struct Reduction<'s, 'a> {
+    spec: &'s Spec<'a>,
+    rows: usize,
+    lanes: Vec<GroupTotals>,
+    invalid: Vec<usize>,
+    /// One bit per unique code seen; None when no key can repeat.
+    seen: Option<Vec<u64>>,
+}
+
+impl<'s, 'a> Reduction<'s, 'a> {
+    pub fn new(spec: &'s Spec<'a>) -> Result<Self, Problem> {
+        let rows = spec
+            .group
+            .iter()
+            .chain(&spec.unique)
+            .map(|k| k.values.len())
+            .chain(spec.columns.iter().map(|c| c.len()))
+            .next()
+            .unwrap_or(0);
+        let keys = spec.group.iter().chain(&spec.unique).map(|k| k.values.len());
+        let lengths = keys.chain(spec.columns.iter().map(|c| c.len()));
+        if let Some((column, len)) = lengths.enumerate().find(|(_, len)| *len != rows) {
+            return Err(Problem::Length { column, len, rows });
+        }
+        let many = |per_row: u64| (rows as u64).max(1 << 16).saturating_mul(per_row);
+        let groups = space(&spec.group, many(GROUPS_PER_ROW))
+            .ok_or(Problem::TooManyCodes { unique: false })? as usize;
+        let seen = if spec.unique.is_empty() {
+            None
+        } else {
+            let codes = space(&spec.unique, many(UNIQUE_CODES_PER_ROW))
+                .ok_or(Problem::TooManyCodes { unique: true })?;
+            // Rows in strictly ascending key order cannot repeat a key: most files are sorted.
+            (!ascending(&spec.unique, 0..rows)).then(|| vec![0u64; codes.div_ceil(64) as usize])
+        };
+        // Lanes' totals cost memory per group: no more lanes than the rows pay for.
+        let lanes = if rows >= PARALLEL_MIN_ROWS {
+            let affordable = (4 * rows / groups.max(1)).max(1);
+            rayon::current_num_threads().clamp(1, affordable)
+        } else {
+            1
+        };
+        let (k, m) = (spec.sums.len(), spec.maxima.len());
+        Ok(Reduction {
+            spec,
+            rows,
+            lanes: (0..lanes).map(|_| GroupTotals::empty(groups, k, m)).collect(),
+            invalid: Vec::new(),
+            seen,
+        })
     }
-    let groups = space(&spec.group).ok_or(Problem::TooManyCodes)? as usize;
-    let seen_bits = if spec.unique.is_empty() {
-        0
-    } else {
-        space(&spec.unique)
-            .ok_or(Problem::TooManyCodes)?
-            .div_ceil(64) as usize
-    };
-    let seen: Vec<AtomicU64> = (0..seen_bits).map(|_| AtomicU64::new(0)).collect();
-    // Rows in strictly ascending key order cannot repeat a key: most interval files are sorted.
-    let check_unique = !spec.unique.is_empty() && !ascending(&spec.unique, 0..rows);
-    let (k, m) = (spec.sums.len(), spec.maxima.len());
-    let run = |start: usize, end: usize| -> Result<GroupTotals, Problem> {
-        let mut t = GroupTotals::empty(groups, k, m);
-        let mut codes = vec![NONE; BLOCK];
-        let mut wide = vec![0u64; BLOCK];
-        let mut unique_codes = vec![NONE; BLOCK];
-        let mut broken = vec![NO_RULE; BLOCK];
-        for from in (start..end).step_by(BLOCK) {
-            let to = (from + BLOCK).min(end);
-            let n = to - from;
-            let codes = &mut codes[..n];
-            let broken = &mut broken[..n];
-            if check_unique {
-                let unique_codes = &mut unique_codes[..n];
-                block_codes(&spec.unique, from, &mut wide[..n], unique_codes)?;
-                for (i, &c) in unique_codes.iter().enumerate().filter(|(_, &c)| c != NONE) {
-                    let bit = 1u64 << (c % 64);
-                    if seen[(c / 64) as usize].fetch_or(bit, Ordering::Relaxed) & bit != 0 {
-                        return Err(Problem::Duplicate { row: from + i });
-                    }
+
+    /// Splits every range fed into `lanes` parts, whatever the input's size.
+    #[cfg(test)]
+    fn with_lanes(mut self, lanes: usize) -> Self {
+        let empty = self.lanes[0].clone();
+        self.lanes = vec![empty; lanes];
+        self
+    }
+
+    /// Rows of every column.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Checks and totals the rows of `range` (the next ones after the last range fed).
+    pub fn feed(&mut self, range: Range<usize>) -> Result<(), Problem> {
+        let (start, end) = (range.start.min(self.rows), range.end.min(self.rows));
+        let spec = self.spec;
+        let part = (end.saturating_sub(start)).div_ceil(self.lanes.len()).max(1);
+        let (repeat, parts) = rayon::join(
+            || match self.seen.as_mut() {
+                Some(seen) => mark_unique(spec, start..end, seen),
+                None => Ok(()),
+            },
+            || {
+                let lanes = self.lanes.par_iter_mut().enumerate();
+                lanes
+                    .map(|(i, totals)| {
+                        let from = (start + i * part).min(end);
+                        total(spec, from..(from + part).min(end), totals)
+                    })
+                    .collect::<Vec<_>>()
+            },
+        );
+        // Parts cover the range in order and stop at their first problem: the first failing
+        // part has the earliest one.
+        let mut problem = repeat.err();
+        for part in parts {
+            match part {
+                Ok(invalid) => self.invalid.extend(invalid),
+                Err(p) => {
+                    problem = earliest(problem, Some(p));
+                    break;
                 }
-            }
-            block_codes(&spec.group, from, &mut wide[..n], codes)?;
-            // Column by column: each loop is short and branch-free enough to run fast.
-            broken.fill(NO_RULE);
-            for (r, rule) in spec.rules.iter().enumerate().rev() {
-                rule.mark(&spec.columns, from..to, r as u16, broken);
-            }
-            for (i, &r) in broken.iter().enumerate() {
-                if r != NO_RULE {
-                    if !spec.skip_invalid {
-                        let rule = r as usize;
-                        return Err(Problem::Broken {
-                            row: from + i,
-                            rule,
-                        });
-                    }
-                    t.invalid.push(from + i);
-                    codes[i] = NONE;
-                }
-            }
-            // Runs of rows in one group (sorted data has long ones) are summed as slices.
-            let mut i = 0;
-            while i < n {
-                let g = codes[i];
-                let run = codes[i..].iter().take_while(|&&c| c == g).count();
-                if g != NONE {
-                    let rows = from + i..from + i + run;
-                    let g = g as usize;
-                    t.counts[g] += run as u64;
-                    for (slot, term) in t.sums[g * k..(g + 1) * k].iter_mut().zip(&spec.sums) {
-                        *slot += term.total(&spec.columns, rows.clone());
-                    }
-                    for (slot, &c) in t.maxima[g * m..(g + 1) * m].iter_mut().zip(&spec.maxima) {
-                        *slot = spec.columns[c][rows.clone()]
-                            .iter()
-                            .fold(*slot, |a, &b| a.max(b));
-                    }
-                }
-                i += run;
             }
         }
-        Ok(t)
-    };
-    let chunk = if rows >= PARALLEL_MIN_ROWS {
-        rows.div_ceil(rayon::current_num_threads().max(1))
-    } else {
-        rows.max(1)
-    };
-    let parts: Vec<Result<GroupTotals, Problem>> = (0..rows.div_ceil(chunk))
-        .into_par_iter()
-        .map(|i| run(i * chunk, ((i + 1) * chunk).min(rows)))
-        .collect();
-    let mut total = GroupTotals::empty(groups, k, m);
-    let mut first_problem: Option<Problem> = None;
-    for part in parts {
-        match part {
-            Ok(t) if first_problem.is_none() => total = total.merge(t),
-            Ok(_) => {}
-            Err(p) => {
-                first_problem.get_or_insert(p);
-            }
-        }
+        problem.map_or(Ok(()), Err)
     }
-    match first_problem {
-        // Parallel parts race to mark keys: name the first repeat in row order instead.
-        Some(Problem::Duplicate { .. }) => Err(first_repeat(&spec.unique, rows)),
-        Some(p) => Err(p),
-        None => Ok(total),
+
+    /// The totals of every row fed.
+    pub fn finish(self) -> GroupTotals {
+        let mut lanes = self.lanes.into_iter();
+        let first = lanes.next().expect("at least one lane");
+        let mut total = lanes.fold(first, GroupTotals::merge);
+        total.invalid = self.invalid;
+        total
     }
 }
 
-/// The first row, in row order, whose unique keys repeat an earlier row's.
-fn first_repeat(keys: &[Key<'_>], rows: usize) -> Problem {
-    let mut seen = std::collections::HashSet::new();
+/// Marks the unique keys of `range` as seen, in row order: the first key off its grid or
+/// seen before is the problem.
+fn mark_unique(spec: &Spec<'_>, range: Range<usize>, seen: &mut [u64]) -> Result<(), Problem> {
     let (mut wide, mut codes) = (vec![0u64; BLOCK], vec![NONE; BLOCK]);
-    for from in (0..rows).step_by(BLOCK) {
-        let n = (rows - from).min(BLOCK);
-        if block_codes(keys, from, &mut wide[..n], &mut codes[..n]).is_err() {
-            break; // the parallel pass already found every key on its grid
+    for from in range.clone().step_by(BLOCK) {
+        let n = (range.end - from).min(BLOCK);
+        let off_grid = block_codes(&spec.unique, from, &mut wide[..n], &mut codes[..n])
+            .map_err(|p| match p {
+                Problem::OffGrid { row, key } => Problem::OffGrid {
+                    row,
+                    key: spec.group.len() + key,
+                },
+                other => other,
+            })
+            .err();
+        let mut repeat = None;
+        for (i, &c) in codes[..n].iter().enumerate().filter(|(_, &c)| c != NONE) {
+            let (word, bit) = ((c / 64) as usize, 1u64 << (c % 64));
+            if seen[word] & bit != 0 {
+                repeat = Some(Problem::Duplicate { row: from + i });
+                break;
+            }
+            seen[word] |= bit;
         }
-        let repeat = codes[..n]
-            .iter()
-            .position(|&c| c != NONE && !seen.insert(c));
-        if let Some(i) = repeat {
-            return Problem::Duplicate { row: from + i };
+        if let Some(p) = earliest(off_grid, repeat) {
+            return Err(p);
         }
     }
-    unreachable!("a duplicate was seen")
+    Ok(())
+}
+
+/// Adds the rows of `range` to `t`, in row order; returns the rows left out for breaking a
+/// rule, or the first problem.
+fn total(spec: &Spec<'_>, range: Range<usize>, t: &mut GroupTotals) -> Result<Vec<usize>, Problem> {
+    let (k, m) = (spec.sums.len(), spec.maxima.len());
+    let mut invalid = Vec::new();
+    let mut codes = vec![NONE; BLOCK];
+    let mut wide = vec![0u64; BLOCK];
+    let mut broken = vec![NO_RULE; BLOCK];
+    for from in range.clone().step_by(BLOCK) {
+        let to = (from + BLOCK).min(range.end);
+        let n = to - from;
+        let codes = &mut codes[..n];
+        let broken = &mut broken[..n];
+        let off_grid = block_codes(&spec.group, from, &mut wide[..n], codes).err();
+        // Column by column: each loop is short and branch-free enough to run fast.
+        broken.fill(NO_RULE);
+        for (r, rule) in spec.rules.iter().enumerate().rev() {
+            rule.mark(&spec.columns, from..to, r as u16, broken);
+        }
+        let first_broken = (!spec.skip_invalid)
+            .then(|| broken.iter().position(|&r| r != NO_RULE))
+            .flatten()
+            .map(|i| Problem::Broken {
+                row: from + i,
+                rule: broken[i] as usize,
+            });
+        if let Some(p) = earliest(off_grid, first_broken) {
+            return Err(p);
+        }
+        for (i, &r) in broken.iter().enumerate() {
+            if r != NO_RULE {
+                invalid.push(from + i);
+                codes[i] = NONE;
+            }
+        }
+        // Runs of rows in one group (sorted data has long ones) are summed as slices.
+        let mut i = 0;
+        while i < n {
+            let g = codes[i];
+            let run = codes[i..].iter().take_while(|&&c| c == g).count();
+            if g != NONE {
+                let rows = from + i..from + i + run;
+                let g = g as usize;
+                t.counts[g] += run as u64;
+                for (slot, term) in t.sums[g * k..(g + 1) * k].iter_mut().zip(&spec.sums) {
+                    *slot += term.total(&spec.columns, rows.clone());
+                }
+                for (slot, &c) in t.maxima[g * m..(g + 1) * m].iter_mut().zip(&spec.maxima) {
+                    *slot = spec.columns[c][rows.clone()]
+                        .iter()
+                        .fold(*slot, |a, &b| a.max(b));
+                }
+            }
+            i += run;
+        }
+    }
+    Ok(invalid)
 }
 
 #[cfg(test)]
@@ -546,6 +655,134 @@ mod tests {
             size: 3,
             exact: true,
         }];
-        assert_eq!(reduce(&s), Err(Problem::OffGrid { row: 1, key: 0 }));
+        assert_eq!(reduce(&s), Err(Problem::OffGrid { row: 1, key: 1 }));
+    }
+
+    /// A deterministic stream of numbers in 0..n (a linear congruential generator).
+    fn picker(mut state: u64) -> impl FnMut(usize) -> usize {
+        move |n| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((state >> 33) % n as u64) as usize
+        }
+    }
+
+    #[test]
+    fn the_first_problem_in_row_order_wins_whatever_the_parts() {
+        const ROWS: usize = 40;
+        let mut pick = picker(7);
+        for case in 0..400 {
+            // Every kind of problem, each present or not, at distinct random rows.
+            let mut rows: Vec<usize> = Vec::new();
+            let mut place = |pick: &mut dyn FnMut(usize) -> usize| loop {
+                let row = 1 + pick(ROWS - 1);
+                if !rows.contains(&row) && !rows.contains(&(row - 1)) {
+                    rows.push(row);
+                    return row;
+                }
+            };
+            let wanted: Vec<bool> = (0..4).map(|_| pick(3) > 0).collect();
+            let mut times: Vec<i64> = (0..ROWS as i64).collect();
+            let mut queue = vec![0i64; ROWS];
+            let mut calls = vec![1.0; ROWS];
+            let mut expected = Vec::new();
+            if wanted[0] {
+                let row = place(&mut pick);
+                calls[row] = -1.0;
+                expected.push(Problem::Broken { row, rule: 0 });
+            }
+            if wanted[1] {
+                let row = place(&mut pick);
+                times[row] = 1000;
+                expected.push(Problem::OffGrid { row, key: 1 });
+            }
+            if wanted[2] {
+                let row = place(&mut pick);
+                queue[row] = 5;
+                expected.push(Problem::OffGrid { row, key: 0 });
+            }
+            if wanted[3] {
+                // Repeats the row before it, which is kept free of other problems.
+                let row = place(&mut pick);
+                times[row] = times[row - 1];
+                expected.push(Problem::Duplicate { row });
+            }
+            let expected = expected.into_iter().min_by_key(|p| p.row());
+            let mut s = spec(vec![key(&queue, 1)], vec![&calls]);
+            s.unique = vec![key(&times, 64)];
+            s.rules = vec![Rule::Count(0)];
+            for lanes in [1, 3, 4, 7] {
+                for split in [ROWS, 13, 5] {
+                    let mut r = Reduction::new(&s).unwrap().with_lanes(lanes);
+                    let got = (0..ROWS)
+                        .step_by(split)
+                        .try_for_each(|from| r.feed(from..from + split))
+                        .err();
+                    assert_eq!(got, expected, "case {case}, {lanes} lanes, ranges of {split}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn skipped_rows_and_totals_do_not_depend_on_the_parts() {
+        const ROWS: usize = 1000;
+        let mut pick = picker(11);
+        let queue: Vec<i64> = (0..ROWS).map(|_| pick(5) as i64).collect();
+        let calls: Vec<f64> = (0..ROWS)
+            .map(|_| if pick(10) == 0 { -1.0 } else { pick(100) as f64 })
+            .collect();
+        let mut s = spec(vec![key(&queue, 5)], vec![&calls]);
+        s.rules = vec![Rule::Count(0)];
+        s.skip_invalid = true;
+        let one = reduce(&s).unwrap();
+        assert_eq!(
+            one.invalid,
+            (0..ROWS).filter(|&i| calls[i] < 0.0).collect::<Vec<_>>()
+        );
+        for lanes in [3, 8] {
+            let mut r = Reduction::new(&s).unwrap().with_lanes(lanes);
+            for from in (0..ROWS).step_by(97) {
+                r.feed(from..from + 97).unwrap();
+            }
+            // Whole numbers: the sums are exact in any order.
+            assert_eq!(r.finish(), one, "{lanes} lanes");
+        }
+    }
+
+    #[test]
+    fn a_repeat_seen_first_by_a_later_part_is_reported_in_row_order() {
+        // Four threads split the rows into four parts. The key of row 65 000 (part 0) repeats
+        // at row 196 700, early in part 3, which may mark it first; row 70 000 (part 1) is off
+        // its grid and comes before the repeat, so it is the problem, on every run.
+        let rows = 4 * PARALLEL_MIN_ROWS;
+        let mut times: Vec<i64> = (0..rows as i64).rev().collect();
+        times[196_700] = times[65_000];
+        times[70_000] = -1;
+        let queue = vec![0i64; rows];
+        let calls = vec![1.0; rows];
+        let mut s = spec(vec![key(&queue, 1)], vec![&calls]);
+        s.unique = vec![key(&times, rows as u64)];
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .unwrap();
+        for _ in 0..20 {
+            let got = pool.install(|| reduce(&s));
+            assert_eq!(got, Err(Problem::OffGrid { row: 70_000, key: 1 }));
+        }
+    }
+
+    #[test]
+    fn sparse_groups_ask_the_caller_to_compact_them() {
+        // A few rows spread over a huge code space (a one-second roll-up over years).
+        let times = [0_i64, 150_000_000];
+        let calls = [1.0, 2.0];
+        let s = spec(vec![key(&times, 150_000_001)], vec![&calls]);
+        assert_eq!(reduce(&s), Err(Problem::TooManyCodes { unique: false }));
+        let mut s = spec(vec![key(&[0, 0], 1)], vec![&calls]);
+        s.unique = vec![key(&times, 150_000_001)];
+        assert_eq!(reduce(&s), Err(Problem::TooManyCodes { unique: true }));
     }
 }

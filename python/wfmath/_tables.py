@@ -111,6 +111,8 @@ class Key:
     step: int
     size: int
     labels: Callable[[np.ndarray], Any]
+    #: Merged from several keys by `_compact`: its labels are the whole index.
+    compacted: bool = False
 
     def spec(self, exact: bool = False) -> tuple[np.ndarray, int, int, int, bool]:
         return self.values, self.offset, self.step, max(self.size, 1), exact
@@ -259,8 +261,9 @@ def reduce(
             values = ", ".join(f"{k.name}={shown(data[k.name].iloc[row])}" for k in unique)
             again = f"appears again at row {shown(data.index[row])}"
             raise ValueError(f"duplicate rows for ({names}): {values} {again}") from None
-        if kind == "off_grid" and unique:
-            # Timestamps off the interval grid: check uniqueness the slow way, then total.
+        if (kind == "off_grid" and detail >= len(group)) or (kind == "too_many" and detail == 1):
+            # Timestamps off the interval grid, or too sparse for the kernel: check uniqueness
+            # the slow way, then total.
             check_unique(data, [k.name for k in unique])
             return reduce(data, group, columns, sums, maxima, rules=rules, on_invalid=on_invalid)
         if kind == "too_many":
@@ -276,11 +279,16 @@ def reduce(
 
 
 def _index(group: Sequence[Key], present: np.ndarray) -> pd.Index:
-    sizes = [max(k.size, 1) for k in group]
-    parts = np.unravel_index(present, sizes)
+    if group[0].compacted:
+        return group[0].labels(present)
+    return _labels(group, np.unravel_index(present, [max(k.size, 1) for k in group]), len(present))
+
+
+def _labels(group: Sequence[Key], parts: Sequence[np.ndarray], count: int) -> pd.Index:
+    """The index of groups whose part of each key is `parts`."""
     named = [k for k in group if k.name is not None]
     if not named:
-        return pd.RangeIndex(len(present)) if group[0].size == 1 else pd.Index(present)
+        return pd.RangeIndex(count) if group[0].size == 1 else pd.Index(parts[0])
     arrays = [k.labels(p) for k, p in zip(group, parts) if k.name is not None]
     if len(arrays) == 1:
         return pd.Index(arrays[0], name=named[0].name)
@@ -291,12 +299,11 @@ def _compact(group: Sequence[Key]) -> Key:
     """Keys whose dense product is too large, merged into one key over the observed groups."""
     stacked = np.stack([(k.values - k.offset) // k.step for k in group])
     observed, codes = np.unique(stacked, axis=1, return_inverse=True)
-    labels = [k.labels for k in group]
 
     def merged(parts: np.ndarray) -> Any:
-        return pd.MultiIndex.from_arrays([f(observed[i, parts]) for i, f in enumerate(labels)])
+        return _labels(group, list(observed[:, parts]), len(parts))
 
-    return Key(tuple(k.name for k in group), codes.astype(np.int64), 0, 1, observed.shape[1], merged)
+    return Key(tuple(k.name for k in group), codes.astype(np.int64), 0, 1, observed.shape[1], merged, True)
 
 
 def combine(data: pd.DataFrame, sums: Sequence[str], maxima: Sequence[str] = ()) -> pd.DataFrame:

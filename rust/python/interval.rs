@@ -121,7 +121,7 @@ pub(crate) fn reduce_kernel<'py>(
             Problem::Duplicate { row } => ("duplicate", row, 0),
             Problem::OffGrid { row, key } => ("off_grid", row, key),
             Problem::Length { column, .. } => ("length", column, 0),
-            Problem::TooManyCodes => ("too_many", 0, 0),
+            Problem::TooManyCodes { unique } => ("too_many", 0, usize::from(unique)),
         };
         PyValueError::new_err((kind, a, b))
     })?;
