@@ -100,7 +100,12 @@ pub(crate) fn occupancy_floor(load: f64, max_occupancy: f64) -> Result<u64> {
 /// Agents to schedule for `agents` on the phones: ceil(agents / (1 - shrinkage)).
 pub(crate) fn scheduled(agents: u64, shrinkage: f64) -> Result<u64> {
     let rule = "gives more than 2**53 scheduled agents at this load";
-    count(agents as f64 / (1.0 - shrinkage), "shrinkage", shrinkage, rule)
+    count(
+        agents as f64 / (1.0 - shrinkage),
+        "shrinkage",
+        shrinkage,
+        rule,
+    )
 }
 
 /// The answer of one sizing.
@@ -383,7 +388,9 @@ mod tests {
             ..sl_only(0.8, 20.0)
         };
         let err = required_agents(1e13, 180.0, 1800.0, &shrunk).unwrap_err();
-        assert!(err.to_string().starts_with("shrinkage gives more than 2**53"));
+        assert!(err
+            .to_string()
+            .starts_with("shrinkage gives more than 2**53"));
         // 2**53 itself is exact: load 2**52 at occupancy 0.5.
         let two_52 = 4_503_599_627_370_496.0;
         assert_eq!(occupancy_floor(two_52, 0.5).unwrap(), 1_u64 << 53);
