@@ -81,17 +81,31 @@ pub(crate) fn check_rules(max_occupancy: Option<f64>, shrinkage: f64) -> Result<
     check((0.0..1.0).contains(&s), "shrinkage", s, "must be in [0, 1)")
 }
 
-/// Raises the agents that meet the service targets to the occupancy cap (on offered load),
-/// then adds shrinkage: (agents, scheduled).
-pub(crate) fn apply_rules(
-    service_agents: u64,
-    load: f64,
-    max_occupancy: Option<f64>,
-    shrinkage: f64,
-) -> (u64, u64) {
-    let capped = max_occupancy.map_or(0, |occ| ties::ceil(load / occ) as u64);
-    let agents = service_agents.max(capped);
-    (agents, ties::ceil(agents as f64 / (1.0 - shrinkage)) as u64)
+/// Largest staff count a double holds exactly, 2**53: counts are whole numbers to the end.
+pub const MAX_COUNT: f64 = 9_007_199_254_740_992.0;
+
+/// `ceil(real)` as a count, or an error naming the input that drove it past [`MAX_COUNT`].
+fn count(real: f64, parameter: &'static str, value: f64, rule: &'static str) -> Result<u64> {
+    let n = ties::ceil(real);
+    check(n <= MAX_COUNT, parameter, value, rule)?;
+    Ok(n as u64)
+}
+
+/// The fewest agents with load / agents <= max_occupancy: ceil(load / max_occupancy).
+pub(crate) fn occupancy_floor(load: f64, max_occupancy: f64) -> Result<u64> {
+    let rule = "gives more than 2**53 agents at this load";
+    count(load / max_occupancy, "max_occupancy", max_occupancy, rule)
+}
+
+/// Agents to schedule for `agents` on the phones: ceil(agents / (1 - shrinkage)).
+pub(crate) fn scheduled(agents: u64, shrinkage: f64) -> Result<u64> {
+    let rule = "gives more than 2**53 scheduled agents at this load";
+    count(
+        agents as f64 / (1.0 - shrinkage),
+        "shrinkage",
+        shrinkage,
+        rule,
+    )
 }
 
 /// The answer of one sizing.
@@ -214,12 +228,11 @@ pub fn required_agents(
     let guess = (load + halfin_whitt_beta(load, aht, targets) * load.sqrt()).ceil() as u64;
     let ladder = BlockingLadder { load };
     let (service_agents, b) = first_meeting(&ladder, stable, guess, meets);
-    let (agents, scheduled) = apply_rules(
-        service_agents,
-        load,
-        targets.max_occupancy,
-        targets.shrinkage,
-    );
+    let occupancy_agents = targets
+        .max_occupancy
+        .map_or(Ok(0), |occ| occupancy_floor(load, occ))?;
+    let agents = service_agents.max(occupancy_agents);
+    let scheduled = scheduled(agents, targets.shrinkage)?;
     let b = if agents == service_agents {
         b
     } else {
@@ -357,5 +370,30 @@ mod tests {
             ..Targets::default()
         };
         assert!(required_agents(10.0, 180.0, 1800.0, &no_threshold).is_err());
+    }
+
+    #[test]
+    fn counts_beyond_2_pow_53_are_errors() {
+        let capped = Targets {
+            max_occupancy: Some(1e-300),
+            ..sl_only(0.8, 20.0)
+        };
+        let err = required_agents(100.0, 180.0, 1800.0, &capped).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "max_occupancy gives more than 2**53 agents at this load, got 1e-300"
+        );
+        let shrunk = Targets {
+            shrinkage: 0.999_999_999,
+            ..sl_only(0.8, 20.0)
+        };
+        let err = required_agents(1e13, 180.0, 1800.0, &shrunk).unwrap_err();
+        assert!(err
+            .to_string()
+            .starts_with("shrinkage gives more than 2**53"));
+        // 2**53 itself is exact: load 2**52 at occupancy 0.5.
+        let two_52 = 4_503_599_627_370_496.0;
+        assert_eq!(occupancy_floor(two_52, 0.5).unwrap(), 1_u64 << 53);
+        assert!(occupancy_floor(two_52, 0.499_999).is_err());
     }
 }

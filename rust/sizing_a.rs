@@ -14,7 +14,7 @@
 use crate::erlang_a::{check_inputs, erlang_a, outcome, Outcome, Precision, SlDefinition};
 use crate::error::{open_fraction, QueueError, Result};
 use crate::search::{first_meeting, Ladder};
-use crate::sizing::{apply_rules, check_rules, check_service_level, offered_load};
+use crate::sizing::{check_rules, check_service_level, occupancy_floor, offered_load, scheduled};
 use crate::ties;
 
 /// Service targets and staffing rules of one Erlang A sizing.
@@ -184,12 +184,11 @@ pub fn required_agents_a(
     };
     let guess = secant_guess(&ladder, targets);
     let (service_agents, _) = first_meeting(&ladder, 1, guess, meets);
-    let (agents, scheduled) = apply_rules(
-        service_agents,
-        load,
-        targets.max_occupancy,
-        targets.shrinkage,
-    );
+    let occupancy_agents = targets
+        .max_occupancy
+        .map_or(Ok(0), |occ| occupancy_floor(load, occ))?;
+    let agents = service_agents.max(occupancy_agents);
+    let scheduled = scheduled(agents, targets.shrinkage)?;
     let a = erlang_a(
         agents as f64,
         load,

@@ -93,7 +93,15 @@ pub(crate) fn bd0(x: f64, m: f64) -> f64 {
         }
         sum
     } else {
-        x * (x / m).ln() + m - x
+        let ratio = x / m;
+        // The quotient overflows for a tiny m (1e15 / 1e-300): then ln x - ln m, exact enough
+        // because the term is huge.
+        let ln_ratio = if ratio.is_finite() {
+            ratio.ln()
+        } else {
+            x.ln() - m.ln()
+        };
+        x * ln_ratio + m - x
     }
 }
 

@@ -139,3 +139,11 @@ def test_pooling_principle():
         pooled = wfmath.service_level(2 * n, 2 * a, 300.0, 20.0)
         assert pooled > split
         assert wfmath.asa(2 * n, 2 * a, 300.0) < wfmath.asa(n, a, 300.0)
+
+
+@pytest.mark.parametrize(("n", "a"), [(1e15, 1e-300), (1e6, 1e-300), (20, 5e-324), (16.5, 1e-310)])
+def test_log_erlang_b_is_finite_where_the_load_is_tiny(n, a):
+    # ln B = -(n ln(n / a) ...): the quotient n / a overflows a double, the log does not.
+    got = wfmath.log_erlang_b(n, a)
+    assert math.isfinite(got) and close(got, mp.log(ref.erlang_b(n, a)))
+    assert wfmath.erlang_b(n, a) == 0.0

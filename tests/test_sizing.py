@@ -150,3 +150,35 @@ def test_inverse_edges():
     assert wfmath.max_calls(0, 180.0, INTERVAL, sl_target=0.8, threshold_seconds=20.0) == 0.0
     assert math.isinf(wfmath.max_aht(5, 0, INTERVAL, sl_target=0.8, threshold_seconds=20.0))
     assert wfmath.required_lines(0.0, 0.01) == 0
+
+
+def test_counts_beyond_exact_doubles_are_errors_not_minus_one():
+    # 10 Erlangs at max_occupancy 1e-300 would need 1e301 agents; shrinkage 0.999999999 at
+    # 1e12 Erlangs would schedule 1e21. Both are beyond 2**53, the largest exact count.
+    targets = {"sl_target": 0.8, "threshold_seconds": 20.0}
+    with pytest.raises(wfmath.InvalidInputError, match=r"^max_occupancy gives more than 2\*\*53 agents") as info:
+        wfmath.required_agents(100, 180.0, INTERVAL, max_occupancy=1e-300, **targets)
+    assert (info.value.parameter, info.value.value) == ("max_occupancy", 1e-300)
+    with pytest.raises(wfmath.InvalidInputError, match=r"^shrinkage gives more than 2\*\*53 scheduled") as info:
+        wfmath.required_agents(1e13, 180.0, INTERVAL, shrinkage=0.999999999, **targets)
+    assert (info.value.parameter, info.value.value) == ("shrinkage", 0.999999999)
+    with pytest.raises(wfmath.InvalidInputError, match=r"^max_occupancy gives more than 2\*\*53 agents"):
+        wfmath.required_agents_a(100, 180.0, INTERVAL, 60.0, max_occupancy=1e-300, **targets)
+    # on_invalid="nan": the row is an invalid row (-1), the others are sized.
+    rows = wfmath.required_agents(100, 180.0, INTERVAL, max_occupancy=[0.5, 1e-300], on_invalid="nan", **targets)
+    assert rows.agents.tolist() == [20, -1] and rows.scheduled.tolist() == [20, -1]
+    assert wfmath.required_agents(100, 180.0, INTERVAL, max_occupancy=0.5, **targets).agents == 20  # ceil(10 / 0.5)
+
+
+def test_plan_blanks_and_counts_rows_whose_staff_overflows():
+    import pandas as pd
+
+    day = pd.DataFrame({"calls": [100.0, 1e13], "aht_seconds": 180.0})
+    with pytest.warns(RuntimeWarning, match="1 row"):
+        p = wfmath.plan(
+            day, interval_seconds=INTERVAL, sl_target=0.8, threshold_seconds=20.0, shrinkage=0.999999999,
+            on_invalid="nan",
+        )
+    assert math.isnan(p["scheduled"][1]) and math.isnan(p["agents"][1]) and p["scheduled"][0] > 1e9
+    with pytest.raises(ValueError, match="shrinkage gives more than 2\\*\\*53"):
+        wfmath.plan(day, interval_seconds=INTERVAL, sl_target=0.8, threshold_seconds=20.0, shrinkage=0.999999999)

@@ -124,7 +124,7 @@ class _Inputs:
 def _counts(values: Any, shape: tuple[int, ...]) -> np.ndarray:
     """Agent counts as floats, NaN where the engine marked a bad row with -1."""
     out = np.broadcast_to(np.asarray(values, dtype=np.float64), shape).copy()
-    out[out < 0] = np.nan
+    out[out == -1] = np.nan
     return out
 
 
