@@ -25,15 +25,18 @@ class Frame:
     kind: str
 
     def give_back(self, result: pd.DataFrame) -> Any:
+        """The result in the user's kind: group keys (named index levels, a MultiIndex's
+        too) become ordinary columns where there is no index to hold them."""
+        if self.kind == "pandas":
+            return result
+        flat = result.reset_index(drop=all(name is None for name in result.index.names))
         if self.kind == "polars":
             import polars as pl
 
-            return pl.from_pandas(result.reset_index(drop=result.index.name is None))
-        if self.kind == "pyarrow":
-            import pyarrow as pa
+            return pl.from_pandas(flat)
+        import pyarrow as pa
 
-            return pa.Table.from_pandas(result, preserve_index=result.index.name is not None)
-        return result
+        return pa.Table.from_pandas(flat, preserve_index=False)
 
 
 def as_frame(table: Any, name: str = "frame") -> Frame:
