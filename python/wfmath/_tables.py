@@ -3,9 +3,10 @@ column, the row and the value; group codes and group totals for roll-ups."""
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -25,15 +26,18 @@ class Frame:
     kind: str
 
     def give_back(self, result: pd.DataFrame) -> Any:
+        """The result in the user's kind: group keys (named index levels, a MultiIndex's
+        too) become ordinary columns where there is no index to hold them."""
+        if self.kind == "pandas":
+            return result
+        flat = result.reset_index(drop=all(name is None for name in result.index.names))
         if self.kind == "polars":
             import polars as pl
 
-            return pl.from_pandas(result.reset_index(drop=result.index.name is None))
-        if self.kind == "pyarrow":
-            import pyarrow as pa
+            return pl.from_pandas(flat)
+        import pyarrow as pa
 
-            return pa.Table.from_pandas(result, preserve_index=result.index.name is not None)
-        return result
+        return pa.Table.from_pandas(flat, preserve_index=False)
 
 
 def as_frame(table: Any, name: str = "frame") -> Frame:
@@ -125,9 +129,9 @@ def _codes_key(name: Any, codes: np.ndarray, uniques: Any) -> Key:
     return Key(name, values, 0, 1, len(uniques), lambda parts: np.asarray(uniques)[parts])
 
 
-def key(values: pd.Series, freq: str | None = None, step_seconds: float | None = None, name: Any = None) -> Key:
-    """The key of a column: categorical codes, timestamps floored to `freq` (or on a grid of
-    `step_seconds`) by arithmetic, calendar periods by ordinal, anything else factorized.
+def key(values: pd.Series, freq: str | None = None, name: Any = None) -> Key:
+    """The key of a column: categorical codes, timestamps floored to `freq` by arithmetic,
+    calendar periods by ordinal, zoned timestamps as instants, anything else factorized.
     A row without a value would fall out of every group: it is an error naming the row."""
     missing = values.isna().to_numpy()
     if missing.any():
@@ -137,65 +141,103 @@ def key(values: pd.Series, freq: str | None = None, step_seconds: float | None =
         values = values.rename(name)
     if isinstance(values.dtype, pd.CategoricalDtype):
         return _codes_key(values.name, values.cat.codes.to_numpy(), values.cat.categories)
-    if pd.api.types.is_datetime64_dtype(values):  # naive timestamps; tz-aware ones are factorized
-        unit, _ = np.datetime_data(values.dtype)
-        if freq is not None and _fixed(freq) is None:
-            period = values.dt.to_period({"MS": "M"}.get(freq, freq))
+    span = None if freq is None else _span(freq)
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        return _zoned_key(values, freq, span)
+    if pd.api.types.is_datetime64_dtype(values):
+        if freq is not None and span is None:
+            period = values.dt.to_period(_PERIODS.get(freq, freq))
             ordinals = np.asarray(period.array.asi8, dtype=np.int64)
-            present = ordinals[ordinals != MISSING]
-            low = int(present.min()) if len(present) else 0
-            high = int(present.max()) if len(present) else 0
+            low, high = (int(ordinals.min()), int(ordinals.max())) if len(ordinals) else (0, 0)
 
             def starts(parts: np.ndarray, low: int = low, freq: Any = period.dt.freq) -> Any:
                 return pd.PeriodIndex.from_ordinals(low + parts, freq=freq).to_timestamp()
 
             return Key(values.name, ordinals, low, 1, high - low + 1, starts)
+        values, step = _on_grid(values, span)
+        unit = values.dt.unit
         raw = values.to_numpy().view(np.int64)
-        present = raw if not len(raw) or raw.min() != MISSING else raw[raw != MISSING]
-        if freq is not None:
-            step = int(_fixed(freq) / pd.Timedelta(1, unit))
-        elif step_seconds is not None:
-            step = int(round(step_seconds * (np.timedelta64(1, "s") // np.timedelta64(1, unit))))
-        else:  # the grid of the timestamps themselves, from a sample; exact keys check the rest
-            step = int(np.gcd.reduce(np.diff(np.unique(present[:100_000])))) or 1
-        low = int(present.min()) // step * step if len(present) else 0
-        high = int(present.max()) if len(present) else 0
+        if step is None:  # the grid of the timestamps themselves, from a sample; exact keys check the rest
+            step = int(np.gcd.reduce(np.diff(np.unique(raw[:100_000])))) or 1
+        low = int(raw.min()) // step * step if len(raw) else 0
+        high = int(raw.max()) if len(raw) else 0
 
         def stamps(parts: np.ndarray, low: int = low, step: int = step, unit: str = unit) -> Any:
             return (low + parts * step).astype(f"datetime64[{unit}]")
 
         return Key(values.name, raw, low, step, (high - low) // step + 1, stamps)
     if freq is not None:
-        values = period_start(values, freq)
+        raise TypeError(f"column {values.name!r} must hold timestamps to group by {freq!r}, got {values.dtype}")
     codes, uniques = pd.factorize(values, sort=True)
     return _codes_key(values.name, codes, uniques)
 
 
-def _fixed(freq: str) -> pd.Timedelta | None:
-    """The span of a fixed frequency ("D", "h", "30min"); None for calendar ones ("W", "M")."""
+def _on_grid(values: pd.Series, span: pd.Timedelta | None) -> tuple[pd.Series, int | None]:
+    """Timestamps in a unit that `span` is a whole number of, and `span` in that unit."""
+    if span is None:
+        return values, None
+    if span % pd.Timedelta(1, values.dt.unit):
+        values = values.dt.as_unit("ns")
+    return values, int(span // pd.Timedelta(1, values.dt.unit))
+
+
+def _zoned_key(values: pd.Series, freq: str | None, span: pd.Timedelta | None) -> Key:
+    """Zoned timestamps: days, weeks and months are local calendar periods (23 or 25 hours
+    across a clock change); shorter periods are floored on the local clock but kept apart as
+    instants, so the two 02:00 hours of an autumn night stay two."""
+    zone = values.dt.tz
+    local = values.dt.tz_localize(None)
+    if freq is not None and (span is None or span >= pd.Timedelta(days=1)):
+        days = key(local, freq)
+
+        def localized(parts: np.ndarray) -> Any:
+            starts = pd.DatetimeIndex(days.labels(parts))
+            # A midnight the clock passes twice is the first; one it skips, the next instant.
+            return starts.tz_localize(zone, ambiguous=np.ones(len(starts), bool), nonexistent="shift_forward")
+
+        return replace(days, labels=localized)
+    values, step = _on_grid(values, span)
+    local, _ = _on_grid(local, span)
+    unit = values.dt.unit
+    instants = np.asarray(values.array.asi8, dtype=np.int64)
+    if step is not None:
+        instants = instants - np.mod(np.asarray(local.array.asi8, dtype=np.int64), step)
+    uniques, codes = np.unique(instants, return_inverse=True)
+
+    def stamps(parts: np.ndarray) -> Any:
+        return pd.DatetimeIndex(uniques[parts].astype(f"datetime64[{unit}]")).tz_localize("UTC").tz_convert(zone)
+
+    return Key(values.name, codes.astype(np.int64), 0, 1, len(uniques), stamps)
+
+
+#: Offset aliases of calendar periods, as period aliases ("MS" and "ME" both mean months).
+_PERIODS = {"MS": "M", "ME": "M", "QS": "Q", "QE": "Q", "YS": "Y", "YE": "Y"}
+
+
+def _span(freq: str) -> pd.Timedelta | None:
+    """The span of a fixed frequency ("D", "h", "30min"); None for calendar ones ("W", "M").
+    A frequency that is unknown, zero or negative is an error naming it."""
     try:
         offset = pd.tseries.frequencies.to_offset(freq)
-    except ValueError:
-        return None
-    if isinstance(offset, pd.offsets.Day):  # a calendar day in pandas 3; 24 h on naive stamps
-        return pd.Timedelta(days=offset.n)
-    return pd.Timedelta(offset.nanos, "ns") if isinstance(offset, pd.offsets.Tick) else None
+    except (ValueError, TypeError):
+        offset = None
+    if isinstance(offset, (pd.offsets.Day, pd.offsets.Tick)):
+        if offset.n <= 0:
+            raise ValueError(f"freq must be a positive period, got {freq!r:.40}")
+        # A calendar day in pandas 3; on naive stamps (and local clocks) 24 h.
+        return pd.Timedelta(days=offset.n) if isinstance(offset, pd.offsets.Day) else pd.Timedelta(offset.nanos, "ns")
+    try:
+        pd.Period("2026-01-01", freq=_PERIODS.get(freq, freq))
+    except (ValueError, TypeError):
+        raise ValueError(
+            f"freq must be a positive pandas frequency such as 'D', 'W', 'M' or '30min', got {freq!r:.40}"
+        ) from None
+    return None
 
 
 def constant_key(length: int) -> Key:
     """One group for all rows."""
     return Key(None, np.zeros(length, dtype=np.int64), 0, 1, 1, lambda parts: parts)
-
-
-def period_start(times: pd.Series, freq: str) -> pd.Series:
-    """The start of each timestamp's period: fixed frequencies ("D", "h", "30min") by flooring,
-    calendar ones ("W" weeks from Monday, "M"/"MS" months) by period."""
-    if not pd.api.types.is_datetime64_any_dtype(times):
-        raise TypeError(f"column {times.name!r} must hold timestamps to group by {freq!r}, got {times.dtype}")
-    try:
-        return times.dt.floor(freq)
-    except ValueError:
-        return times.dt.to_period({"MS": "M"}.get(freq, freq)).dt.start_time
 
 
 Rule = tuple[str, ...]
@@ -234,6 +276,14 @@ def reduce(
     check_on_invalid(on_invalid)
     maxima = maxima or {}
     group = list(group) or [constant_key(len(data))]
+    # The kernel's totals are dense over the key space (and its repeat check a bit per key):
+    # memory must grow with the rows, never with the span of the keys ("1s" over years).
+    room = max(len(data), 1 << 16)
+    if _space(group) > room:
+        group = [_compact(group)]
+    if _space(unique) > 64 * room:
+        check_unique(data, [k.name for k in unique])
+        unique = []
     position = {name: j for j, name in enumerate(columns)}
 
     def term(spec: str | tuple[str, ...]) -> tuple[str, int, int]:
@@ -278,6 +328,10 @@ def reduce(
     return out, invalid
 
 
+def _space(keys: Sequence[Key]) -> int:
+    return math.prod(max(k.size, 1) for k in keys) if keys else 0
+
+
 def _index(group: Sequence[Key], present: np.ndarray) -> pd.Index:
     if group[0].compacted:
         return group[0].labels(present)
@@ -296,14 +350,15 @@ def _labels(group: Sequence[Key], parts: Sequence[np.ndarray], count: int) -> pd
 
 
 def _compact(group: Sequence[Key]) -> Key:
-    """Keys whose dense product is too large, merged into one key over the observed groups."""
+    """Keys whose dense code space would outgrow the rows, as one key over the groups present
+    (in the same order)."""
     stacked = np.stack([(k.values - k.offset) // k.step for k in group])
     observed, codes = np.unique(stacked, axis=1, return_inverse=True)
 
     def merged(parts: np.ndarray) -> Any:
         return _labels(group, list(observed[:, parts]), len(parts))
 
-    return Key(tuple(k.name for k in group), codes.astype(np.int64), 0, 1, observed.shape[1], merged, True)
+    return Key(tuple(k.name for k in group), codes.reshape(-1).astype(np.int64), 0, 1, observed.shape[1], merged, True)
 
 
 def combine(data: pd.DataFrame, sums: Sequence[str], maxima: Sequence[str] = ()) -> pd.DataFrame:

@@ -319,9 +319,11 @@ def rollup(
 def rebin(frame: Any, minutes: int, *, columns: Mapping[str, str] | None = None) -> Any:
     """Merge intervals into coarser ones: 15 -> 30 -> 60 minutes (any multiple).
 
-    Calls are summed, AHT is weighted by handle time (by calls; the plain mean where there are
-    no calls), staff columns (``agents``, ``scheduled``) are averaged over time, a missing
-    sub-interval counting as no calls and no staff.
+    Calls are summed, AHT is weighted by handle time (by calls; the plain mean of the AHTs
+    given where there are no calls: a zero-call interval may leave it blank), staff columns
+    (``agents``, ``scheduled``) are averaged over time, a missing sub-interval counting as no
+    calls and no staff. Zoned timestamps keep their zone; the new intervals follow the local
+    clock and the two 02:00 hours of an autumn night stay two.
 
     Parameters
     ----------
@@ -341,7 +343,9 @@ def rebin(frame: Any, minutes: int, *, columns: Mapping[str, str] | None = None)
     Raises
     ------
     ValueError
-        A finer or non-multiple target length, or a timestamp off the input's grid.
+        A finer or non-multiple target length, a timestamp off the input's grid, duplicate
+        (queue, interval) rows, negative or missing calls, or a negative or (with calls)
+        missing AHT; naming the column, the row and the value.
 
     Examples
     --------
@@ -354,8 +358,8 @@ def rebin(frame: Any, minutes: int, *, columns: Mapping[str, str] | None = None)
     source = t.as_frame(frame)
     data = source.data
     names = t.resolve_columns(PLAN_COLUMNS, columns)
-    interval = names["interval"]
-    t.require(data, [interval, names["calls"], names["aht_seconds"]], "frame")
+    interval, calls_name, aht_name = names["interval"], names["calls"], names["aht_seconds"]
+    t.require(data, [interval, calls_name, aht_name], "frame")
     step = infer_interval_seconds(data, names)
     target = float(minutes) * 60.0
     if target < step or target % step:
@@ -364,7 +368,8 @@ def rebin(frame: Any, minutes: int, *, columns: Mapping[str, str] | None = None)
             "re-binning only merges intervals"
         )
     times = data[interval]
-    offset = (times - times.dt.floor("D")).dt.total_seconds().to_numpy()
+    local = times.dt.tz_localize(None) if isinstance(times.dtype, pd.DatetimeTZDtype) else times
+    offset = (local - local.dt.floor("D")).dt.total_seconds().to_numpy()  # the grid of the local clock
     off_grid = offset % step != 0
     if off_grid.any():
         row = int(np.argmax(off_grid))
@@ -372,17 +377,35 @@ def rebin(frame: Any, minutes: int, *, columns: Mapping[str, str] | None = None)
             f"column {interval!r} is not aligned to the {step / 60:g}-minute grid: "
             f"{times.iloc[row]!r} at row {t.shown(data.index[row])}"
         )
-    calls = t.numeric(data, names["calls"])
-    aht = t.numeric(data, names["aht_seconds"])
+    calls, aht = t.numeric(data, calls_name), t.numeric(data, aht_name)
+    known = ~np.isnan(aht)
     staff = [c for c in (names["agents"], "scheduled") if c in data.columns]
-    columns = {"calls": calls, "aht": aht, **{c: t.numeric(data, c) for c in staff}}
-    sums = {"calls": "calls", "handle": ("product", "calls", "aht"), "aht": "aht", **{c: c for c in staff}}
+    columns = {
+        calls_name: calls,
+        aht_name: np.where(known | (calls != 0), aht, 0.0),  # no calls, no AHT: nothing to weigh
+        "known_aht": known.astype(np.float64),
+        **{c: t.numeric(data, c) for c in staff},
+    }
+    sums = {
+        "calls": calls_name,
+        "handle": ("product", calls_name, aht_name),
+        "aht": aht_name,
+        "known_aht": "known_aht",
+        **{c: c for c in staff},
+    }
     keys = [t.key(data[names["queue"]])] if names["queue"] in data.columns else []
-    g, _ = t.reduce(data, [*keys, t.key(times, freq=f"{minutes}min")], columns, sums)
+    g, _ = t.reduce(
+        data,
+        [*keys, t.key(times, freq=f"{minutes}min")],
+        columns,
+        sums,
+        rules=[("count", calls_name), ("count", aht_name)],
+        unique=[*keys, t.key(times)],
+    )
     out = g.index.to_frame(index=False)
-    out[names["calls"]] = g["calls"].to_numpy()
-    mean_aht = g["aht"].to_numpy() / g["rows"].to_numpy()
-    out[names["aht_seconds"]] = np.where(g["calls"] > 0, t.ratio(g["handle"], g["calls"]), mean_aht)
+    out[calls_name] = g["calls"].to_numpy()
+    mean_aht = t.ratio(g["aht"], g["known_aht"])
+    out[aht_name] = np.where(g["calls"] > 0, t.ratio(g["handle"], g["calls"]), mean_aht)
     for c in staff:
         out[c] = g[c].to_numpy() * step / target
     out["sub_intervals"] = g["rows"].to_numpy()
