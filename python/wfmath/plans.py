@@ -18,6 +18,7 @@ from wfmath._wfmath import (
     asa,
     erlang_a,
     occupancy,
+    offered_load,
     required_agents,
     required_agents_a,
     service_level,
@@ -305,9 +306,10 @@ def evaluate(
     t.require(inputs.data, [inputs.names["agents"]], "frame")
     calls, aht, agents = inputs.column("calls"), inputs.column("aht_seconds"), inputs.column("agents")
     threshold = inputs.option("threshold_seconds", threshold_seconds)
-    inputs.column_of |= {"agents": inputs.names["agents"], "load": inputs.names["calls"]}
-    load = calls * aht / inputs.interval_seconds
+    inputs.column_of["agents"] = inputs.names["agents"]
     try:
+        # The engine's own check of calls and AHT, the one plan's sizing makes.
+        load = offered_load(calls, aht, inputs.interval_seconds, on_invalid=on_invalid)
         figures = {
             "load": load,
             "service_level": service_level(agents, load, aht, threshold, on_invalid=on_invalid),
