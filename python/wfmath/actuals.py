@@ -1,5 +1,16 @@
 """ACD actuals: service level under each definition, ASA, AHT, abandonment and occupancy over
-any grouping, all as ratios of sums; and plan versus actual."""
+any grouping, all as ratios of sums; and plan versus actual.
+
+The counts of one interval, as ACDs report them: every call that entered the queue is
+``offered``, and left it answered, abandoned, or flowed out (transferred, overflowed or
+interflowed to another queue, or routed out to voicemail or a callback, before an agent
+answered); so offered = answered + abandoned + flowed_out, plus any calls still waiting when
+the interval ended. ``answered_within`` and ``abandoned_within`` count the calls answered and
+abandoned within the service-level threshold t. ``short_abandoned`` counts the abandons within
+the ACD's short-abandon cut-off (a setting of its own, often 5-10 s, whatever t is): callers
+who hung up before anyone could have answered, counted in offered and abandoned like any
+abandon, and left out of both by the figures that exclude short abandons.
+"""
 
 from __future__ import annotations
 
@@ -21,13 +32,22 @@ ACTUAL_COLUMNS: dict[str, str] = {
     "answered_within": "answered_within",
     "abandoned": "abandoned",
     "abandoned_within": "abandoned_within",
+    "short_abandoned": "short_abandoned",
+    "flowed_out": "flowed_out",
     "handle_seconds": "handle_seconds",
     "wait_seconds": "wait_seconds",
     "staffed_seconds": "staffed_seconds",
 }
 
 REQUIRED = ("offered", "answered", "answered_within", "abandoned")
-OPTIONAL = ("abandoned_within", "handle_seconds", "wait_seconds", "staffed_seconds")
+OPTIONAL = (
+    "abandoned_within",
+    "short_abandoned",
+    "flowed_out",
+    "handle_seconds",
+    "wait_seconds",
+    "staffed_seconds",
+)
 
 
 def figures(s: Mapping[str, Any]) -> dict[str, np.ndarray]:
@@ -37,12 +57,20 @@ def figures(s: Mapping[str, Any]) -> dict[str, np.ndarray]:
         "sl_offered": t.ratio(s["answered_within"], s["offered"]),
     }
     if "abandoned_within" in s:
-        short = s["abandoned_within"]
-        out["sl_excl_short_abandons"] = t.ratio(s["answered_within"], s["offered"] - short)
-        out["sl_short_abandons_ok"] = t.ratio(s["answered_within"] + short, s["offered"])
+        within = s["abandoned_within"]
+        out["sl_excl_short_abandons"] = t.ratio(s["answered_within"], s["offered"] - within)
+        out["sl_short_abandons_ok"] = t.ratio(s["answered_within"] + within, s["offered"])
+    if "short_abandoned" in s:
+        out["sl_offered_excl_short"] = t.ratio(s["answered_within"], s["offered"] - s["short_abandoned"])
+    if "flowed_out" in s:
+        out["sl_excl_flow_outs"] = t.ratio(s["answered_within"], s["offered"] - s["flowed_out"])
     out["abandon_rate"] = t.ratio(s["abandoned"], s["offered"])
-    if "abandoned_within" in s:
+    # Short abandons by the ACD's own cut-off; without one, the threshold serves as the cut-off.
+    short = s.get("short_abandoned", s.get("abandoned_within"))
+    if short is not None:
         out["abandon_rate_excl_short"] = t.ratio(s["abandoned"] - short, s["offered"] - short)
+    if "flowed_out" in s:
+        out["flow_out_rate"] = t.ratio(s["flowed_out"], s["offered"])
     if "wait_seconds" in s:
         out["asa_seconds"] = t.ratio(s["wait_seconds"], s["answered"])
     if "handle_seconds" in s:
@@ -52,21 +80,38 @@ def figures(s: Mapping[str, Any]) -> dict[str, np.ndarray]:
     return out
 
 
+def _left(names: Mapping[str, str]) -> str:
+    """The name of the derived column of calls that left the queue answered or abandoned."""
+    return f"({names['answered']} + {names['abandoned']})"
+
+
 def _rules(names: Mapping[str, str], roles: Sequence[str]) -> list[tuple[str, ...]]:
-    """What every row of a report must satisfy, over its columns."""
+    """What every row of a report must satisfy, over its columns (and the derived one of
+    :func:`_report`)."""
     rules: list[tuple[str, ...]] = [("count", names[r]) for r in roles]
-    for part, whole in (("answered", "offered"), ("answered_within", "answered"), ("abandoned_within", "abandoned")):
+    parts = (
+        ("answered", "offered"),
+        ("answered_within", "answered"),
+        ("abandoned_within", "abandoned"),
+        ("short_abandoned", "abandoned"),
+    )
+    for part, whole in parts:
         if part in roles:
             rules.append(("at_most", names[part], names[whole]))
     rules.append(("sum_at_most", names["answered"], names["abandoned"], names["offered"]))
+    if "flowed_out" in roles:
+        rules.append(("sum_at_most", _left(names), names["flowed_out"], names["offered"]))
     return rules
 
 
 def _report(data: pd.DataFrame, names: Mapping[str, str]) -> tuple[list[str], dict[str, np.ndarray], list[t.Key]]:
-    """The roles present, their columns as floats, and the keys that must not repeat."""
+    """The roles present, their columns as floats (and answered + abandoned, for the check
+    of flow-outs), and the keys that must not repeat."""
     t.require(data, [names[r] for r in REQUIRED], "ACD report")
     roles = [r for r in REQUIRED + OPTIONAL if names[r] in data.columns]
     columns = {names[r]: t.numeric(data, names[r]) for r in roles}
+    if "flowed_out" in roles:
+        columns[_left(names)] = columns[names["answered"]] + columns[names["abandoned"]]
     unique = [t.key(data[names[k]]) for k in ("queue", "interval") if names[k] in data.columns]
     return roles, columns, unique if names["interval"] in data.columns else []
 
@@ -84,28 +129,38 @@ def actuals(
     Parameters
     ----------
     report : pandas.DataFrame, polars.DataFrame or pyarrow.Table
-        One row per interval (and queue) with counts: ``offered``, ``answered``,
-        ``answered_within`` and ``abandoned`` (required); ``abandoned_within``,
-        ``handle_seconds`` (total handle time), ``wait_seconds`` (total wait of answered calls)
-        and ``staffed_seconds`` (signed-in time) when available. Rename with `columns`.
+        One row per interval (and queue) with counts (see the module for what each counts):
+        ``offered``, ``answered``, ``answered_within`` and ``abandoned`` (required);
+        ``abandoned_within``, ``short_abandoned``, ``flowed_out``, ``handle_seconds`` (total
+        handle time), ``wait_seconds`` (total wait of answered calls) and ``staffed_seconds``
+        (signed-in time) when available. Rename with `columns`.
     freq, by
         As for :func:`wfmath.rollup`; ``freq=None, by=None`` keeps one row per interval.
     columns : mapping, optional
         Role -> column name, e.g. ``{"answered_within": "ans_20s"}``.
     on_invalid : {"raise", "nan"}
         Raise on a bad row (negative or NaN count, answered > offered, answered within the
-        threshold > answered, abandoned within > abandoned), naming the column, the row's
-        index label and the value; or leave that row out (NaN) and warn with the count.
+        threshold > answered, abandoned within or short abandoned > abandoned, answered +
+        abandoned + flowed out > offered), naming the column, the row's index label and the
+        value; or leave that row out (NaN) and warn with the count.
 
     Returns
     -------
     Same kind as `report`
         Sums of the counts, and every figure the columns allow, each a ratio of sums (NaN
         when its denominator is 0): ``sl_answered`` (answered within t / answered),
-        ``sl_offered`` (/ offered), ``sl_excl_short_abandons`` (/ (offered - abandoned
-        within t)), ``sl_short_abandons_ok`` ((answered + abandoned within t) / offered),
-        ``abandon_rate``, ``abandon_rate_excl_short``, ``asa_seconds``, ``aht_seconds``,
-        ``occupancy`` (handle / staffed time).
+        ``sl_offered`` (/ offered: abandons and flow-outs count against),
+        ``sl_excl_short_abandons`` (/ (offered - abandoned within t)),
+        ``sl_short_abandons_ok`` ((answered + abandoned within t) / offered),
+        ``sl_offered_excl_short`` (/ (offered - short_abandoned): short abandons are not
+        offered, longer ones count against), ``sl_excl_flow_outs`` (/ (offered - flowed_out):
+        a call sent on to another queue counts neither way), ``abandon_rate`` (abandoned /
+        offered), ``abandon_rate_excl_short`` ((abandoned - short) / (offered - short), short
+        being ``short_abandoned`` or, without it, ``abandoned_within``: the threshold as
+        cut-off), ``flow_out_rate`` (flowed_out / offered), ``asa_seconds``, ``aht_seconds``,
+        ``occupancy`` (handle / staffed time). Other vendor variants are ratios of the
+        returned sums, e.g. answered within t / (answered + abandoned - short_abandoned),
+        which leaves out both flow-outs and short abandons.
 
     Examples
     --------
@@ -123,11 +178,11 @@ def actuals(
     per_row = freq is None and not by
     group = [] if per_row else _group_keys(data, names, by, freq, known=unique)
     rules = _rules(names, roles)
-    sums = {name: name for name in values}
+    sums = {names[r]: names[r] for r in roles}
     g, invalid = t.reduce(data, group, values, sums, rules=rules, unique=unique, on_invalid=on_invalid)
     t.warn_invalid(len(invalid), "actuals")
     if per_row:
-        g = pd.DataFrame(values, index=data.index)
+        g = pd.DataFrame({name: values[name] for name in sums}, index=data.index)
         g.iloc[invalid] = np.nan
     return source.give_back(_with_figures(g, names, roles))
 

@@ -14,10 +14,12 @@ import pandas as pd
 
 from wfmath import _tables as t
 from wfmath._wfmath import (
+    ErlangA,
     InvalidInputError,
     asa,
     erlang_a,
     occupancy,
+    offered_load,
     required_agents,
     required_agents_a,
     service_level,
@@ -46,7 +48,12 @@ PLAN_FIGURES = (
     "sl_calls",
     "agent_hours",
     "scheduled_hours",
+    "required_agents",
+    "net_staffing",
 )
+
+#: The service-level definitions of Erlang A, as :func:`wfmath.erlang_a` reports them.
+SL_DEFINITIONS = tuple(name[3:] for name in dir(ErlangA) if name.startswith("sl_"))
 
 
 def infer_interval_seconds(data: pd.DataFrame, names: Mapping[str, str]) -> float:
@@ -129,7 +136,14 @@ def _counts(values: Any, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def _sl_calls(
-    definition: str, calls: np.ndarray, answered: np.ndarray, s: Any, aht: np.ndarray, patience: Any, threshold: Any
+    definition: str,
+    calls: np.ndarray,
+    answered: np.ndarray,
+    agents: Any,
+    load: Any,
+    aht: np.ndarray,
+    patience: Any,
+    threshold: Any,
 ) -> np.ndarray:
     """The calls an Erlang A service level is a share of, under `definition`: what a roll-up
     weights each interval's service level by (answered within t over these, summed)."""
@@ -137,7 +151,7 @@ def _sl_calls(
         return answered
     if definition != "excl_short_abandons" or threshold is None:
         return calls
-    queue = erlang_a(_counts(s.agents, calls.shape), s.load, aht, patience, threshold, on_invalid="nan")
+    queue = erlang_a(_counts(agents, calls.shape), load, aht, patience, threshold, on_invalid="nan")
     with np.errstate(invalid="ignore"):
         return np.where(calls > 0, calls * (1.0 - queue.abandoned_within), 0.0)
 
@@ -249,7 +263,9 @@ def plan(
                 "asa_seconds": s.asa_answered_seconds,
                 "p_abandon": s.p_abandon,
                 "answered_calls": answered,
-                "sl_calls": _sl_calls(sl_definition, calls, answered, s, aht, patience, targets["threshold_seconds"]),
+                "sl_calls": _sl_calls(
+                    sl_definition, calls, answered, s.agents, s.load, aht, patience, targets["threshold_seconds"]
+                ),
             }
     except InvalidInputError as err:
         raise inputs.engine_error(err) from err
@@ -271,28 +287,58 @@ def evaluate(
     *,
     threshold_seconds: float | str,
     interval_seconds: float | None = None,
+    patience_seconds: float | str | None = None,
+    sl_definition: str = "answered",
+    sl_target: float | str | None = None,
+    asa_target_seconds: float | str | None = None,
+    abandon_target: float | str | None = None,
+    max_occupancy: float | str | None = None,
     columns: Mapping[str, str] | None = None,
     on_invalid: str = "raise",
 ) -> Any:
-    """What the staff each interval already has achieves (Erlang C): for a schedule, or a
-    what-if on a plan.
+    """What the staff each interval already has achieves: for a schedule, or a what-if on a plan;
+    with targets, also the staff each interval needs and the gap (net staffing).
 
     Parameters
     ----------
     frame : pandas.DataFrame, polars.DataFrame or pyarrow.Table
-        As for :func:`plan`, with an ``agents`` column (agents on the phones).
+        As for :func:`plan`, with an ``agents`` column: agents on the phones (after
+        shrinkage; fractional for an average over the interval).
     threshold_seconds : float or str
         Service-level threshold, seconds, or a column of them.
     interval_seconds, columns, on_invalid
         As for :func:`plan`.
+    patience_seconds : float or str, optional
+        Mean caller patience, seconds (or a column; a ``patience_seconds`` column is used when
+        omitted): evaluates with Erlang A (:func:`wfmath.erlang_a`), as :func:`plan` sizes.
+    sl_definition : {"answered", "offered", "excl_short_abandons", "short_abandons_ok", "virtual"}
+        The service level reported under Erlang A (see :func:`wfmath.erlang_a`); needs
+        `patience_seconds`.
+    sl_target, asa_target_seconds, abandon_target, max_occupancy : float or str, optional
+        Targets as for :func:`plan` (a number, a column, or the frame's column of that name):
+        when given, the agents each interval needs are sized as :func:`plan` sizes them
+        (with this threshold, patience and definition).
 
     Returns
     -------
     Same kind as `frame`
         The input plus ``interval_seconds``, ``load``, ``service_level``, ``asa_seconds``,
-        ``occupancy`` and ``agent_hours``; a plan's figures of other staff (``scheduled``,
-        ``p_abandon``, ...: :data:`PLAN_FIGURES`) are dropped, not left stale. Intervals
-        with agents <= load have service level 0 and infinite ASA.
+        ``occupancy`` and ``agent_hours``; under Erlang A also ``p_abandon``,
+        ``answered_calls`` and ``sl_calls`` (as from :func:`plan`; ``asa_seconds`` is then the
+        mean wait of answered calls). With targets, ``required_agents`` (agents on the phones
+        the targets need) and ``net_staffing`` = agents - required_agents, both in agents on
+        the phones like the ``agents`` column (positive: over target; to compare a schedule
+        of paid heads, apply its shrinkage to it first). A plan's figures of other staff
+        (``scheduled``, ...: :data:`PLAN_FIGURES`) are dropped, not left stale. Under Erlang C
+        intervals with agents <= load have service level 0 and infinite ASA: their queue grows
+        without bound; :func:`wfmath.rollup` counts them (``unstable_intervals``) and takes
+        the ASA over the other intervals.
+
+    Raises
+    ------
+    ValueError
+        A missing column, a bad value (naming the column, the row and the value), or Erlang A
+        options without `patience_seconds`.
 
     Examples
     --------
@@ -300,21 +346,69 @@ def evaluate(
     >>> day = pd.DataFrame({"calls": [100.0, 100.0], "aht_seconds": 180.0, "agents": [14, 11]})
     >>> evaluate(day, threshold_seconds=20.0, interval_seconds=1800.0)["service_level"].round(3).tolist()
     [0.888, 0.39]
+    >>> e = evaluate(day, threshold_seconds=20.0, interval_seconds=1800.0, sl_target=0.8)
+    >>> e[["required_agents", "net_staffing"]].values.tolist()
+    [[14.0, 0.0], [14.0, -3.0]]
     """
     inputs = _Inputs(frame, columns, interval_seconds)
     t.require(inputs.data, [inputs.names["agents"]], "frame")
     calls, aht, agents = inputs.column("calls"), inputs.column("aht_seconds"), inputs.column("agents")
     threshold = inputs.option("threshold_seconds", threshold_seconds)
-    inputs.column_of |= {"agents": inputs.names["agents"], "load": inputs.names["calls"]}
-    load = calls * aht / inputs.interval_seconds
+    patience = inputs.option("patience_seconds", patience_seconds)
+    if patience is None and (
+        sl_definition != "answered" or inputs.option("abandon_target", abandon_target) is not None
+    ):
+        raise ValueError(
+            "abandon_target and sl_definition need patience_seconds (Erlang A); without it evaluate uses Erlang C"
+        )
+    if sl_definition not in SL_DEFINITIONS:
+        raise ValueError(f"sl_definition must be one of {', '.join(SL_DEFINITIONS)}, got {sl_definition!r:.50}")
+    inputs.column_of["agents"] = inputs.names["agents"]
     try:
-        figures = {
-            "load": load,
-            "service_level": service_level(agents, load, aht, threshold, on_invalid=on_invalid),
-            "asa_seconds": asa(agents, load, aht, on_invalid=on_invalid),
-            "occupancy": occupancy(agents, load, on_invalid=on_invalid),
-        }
+        # The engine's own check of calls and AHT, the one plan's sizing makes.
+        load = offered_load(calls, aht, inputs.interval_seconds, on_invalid=on_invalid)
+        if patience is None:
+            figures = {
+                "load": load,
+                "service_level": service_level(agents, load, aht, threshold, on_invalid=on_invalid),
+                "asa_seconds": asa(agents, load, aht, on_invalid=on_invalid),
+                "occupancy": occupancy(agents, load, on_invalid=on_invalid),
+            }
+        else:
+            # No calls, no staff: an idle queue whatever its staff, as plan reports it (Erlang A
+            # itself needs an agent).
+            idle = np.where((agents == 0) & (load == 0), 1.0, agents)
+            queue = erlang_a(idle, load, aht, patience, threshold, on_invalid=on_invalid)
+            answered = calls * (1.0 - queue.p_abandon)
+            figures = {
+                "load": load,
+                "service_level": getattr(queue, f"sl_{sl_definition}"),
+                "asa_seconds": queue.asa_answered_seconds,
+                "occupancy": queue.occupancy,
+                "p_abandon": queue.p_abandon,
+                "answered_calls": answered,
+                "sl_calls": _sl_calls(sl_definition, calls, answered, idle, load, aht, patience, threshold),
+            }
     except InvalidInputError as err:
         raise inputs.engine_error(err) from err
     t.warn_invalid(int(np.isnan(figures["service_level"]).sum()), "evaluation")
+    targets = {
+        "sl_target": sl_target,
+        "asa_target_seconds": asa_target_seconds,
+        "abandon_target": abandon_target,
+        "max_occupancy": max_occupancy,
+    }
+    if any(inputs.option(name, value) is not None for name, value in targets.items()):
+        need = plan(
+            inputs.data,
+            interval_seconds=interval_seconds,
+            threshold_seconds=threshold_seconds,
+            patience_seconds=patience_seconds,
+            sl_definition=sl_definition,
+            columns=columns,
+            on_invalid=on_invalid,
+            **targets,
+        )
+        figures["required_agents"] = need["agents"].to_numpy()
+        figures["net_staffing"] = agents - figures["required_agents"]
     return inputs.result(figures, agents, None)

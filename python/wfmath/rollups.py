@@ -79,6 +79,7 @@ PART_SUMS = (
     "busy_seconds",
     "agent_seconds",
     "with_calls",
+    "unstable_intervals",
     "scheduled_seconds",
     "abandon_weighted",
     "met",
@@ -117,7 +118,7 @@ def rollup_parts(
         pyarrow) with the sums ``calls``, ``handle_seconds`` (offered workload),
         ``sl_weighted`` and ``sl_calls`` (SL times its calls, and those calls),
         ``asa_weighted`` and ``answered_calls``, ``busy_seconds`` (occupancy times staffed
-        time), ``agent_seconds``, ``with_calls``, ``rows``, optional ``scheduled_seconds``,
+        time), ``agent_seconds``, ``with_calls``, ``unstable_intervals``, ``rows``, optional ``scheduled_seconds``,
         ``abandon_weighted``, ``met`` and ``calls_met``, and the maxima ``peak_agents`` (and ``peak_scheduled``).
 
     Examples
@@ -148,6 +149,12 @@ def rollup_parts(
     # definition); else all calls.
     for weight in ("sl_calls", "answered_calls"):
         columns[weight] = t.numeric(data, weight) if weight in data.columns else columns[calls_name]
+    # An Erlang C queue with agents <= load grows without bound (infinite ASA): the ASA is taken
+    # over the other intervals and the unstable ones are counted, so one cannot hide the rest.
+    unstable = np.isinf(columns["asa_seconds"])
+    columns["unstable"] = unstable.astype(np.float64)
+    columns["answered_calls"] = np.where(unstable, 0.0, columns["answered_calls"])
+    columns["asa_seconds"] = np.where(unstable, 0.0, columns["asa_seconds"])
     # Busy time is what agents carried (occupancy x staffed time): abandoned calls and
     # overload beyond the agents do not count as handled.
     agent_seconds = columns[agents_name] * columns["interval_seconds"]
@@ -165,6 +172,7 @@ def rollup_parts(
         "busy_seconds": "busy_seconds",
         "agent_seconds": ("product", agents_name, "interval_seconds"),
         "with_calls": ("positive", calls_name),
+        "unstable_intervals": "unstable",
     }
     maxima = {"peak_agents": agents_name}
     if "scheduled" in data.columns:
@@ -246,6 +254,7 @@ def finish_rollup(parts: Any, *, paid_hours_per_fte: float | None = None) -> Any
             out["scheduled_fte"] = out["scheduled_hours"] / paid_hours_per_fte
     out["intervals"] = g["rows"].astype(np.int64)
     out["intervals_with_calls"] = g["with_calls"].astype(np.int64)
+    out["unstable_intervals"] = g["unstable_intervals"].astype(np.int64)
     if "met" in g:
         out["share_intervals_met"] = t.ratio(g["met"], g["with_calls"])
         out["share_calls_met"] = t.ratio(g["calls_met"], g["calls"])
@@ -290,8 +299,10 @@ def rollup(
         One row per group, indexed by the group keys (pandas): ``calls``, ``aht_seconds``
         (calls-weighted), ``workload_hours`` (offered), ``service_level`` and
         ``asa_seconds`` (weighted by their calls, see the module; NaN for a group without
-        calls), ``occupancy`` (busy / staffed time: the workload carried, so never above 1),
-        ``agent_hours``, ``peak_agents``, ``intervals``, ``intervals_with_calls`` and,
+        calls; over the intervals whose ASA is finite), ``occupancy`` (busy / staffed time:
+        the workload carried, so never above 1), ``agent_hours``, ``peak_agents``,
+        ``intervals``, ``intervals_with_calls``, ``unstable_intervals`` (Erlang C intervals
+        with agents <= load: infinite ASA, left out of ``asa_seconds``) and,
         with targets, ``share_intervals_met`` and ``share_calls_met`` (over intervals with calls).
 
     Examples
