@@ -314,10 +314,10 @@ def test_empty_files_and_too_small_first_chunks(tmp_path, forecast):
     one_line_error(result, "header.csv: no rows")
     forecast.iloc[:0].to_parquet(tmp_path / "none.parquet")
     one_line_error(run("plan", tmp_path / "none.parquet", *TARGETS, ok=False), "no rows")
-    # Queues interleaved row by row: a one-row first chunk has no step to infer.
+    # Queues interleaved row by row, one-row chunks: the length is each queue's over the file.
     forecast.sort_values("interval_start").to_csv(tmp_path / "mixed.csv", index=False)
-    result = run("plan", tmp_path / "mixed.csv", *TARGETS, "--chunk-rows", 1, ok=False)
-    one_line_error(result, "cannot infer the interval length from the first 1 rows", "--interval-seconds")
+    run("plan", tmp_path / "mixed.csv", *TARGETS, "--chunk-rows", 1, "-o", tmp_path / "p.csv")
+    assert (pd.read_csv(tmp_path / "p.csv")["interval_seconds"] == 1800.0).all()
 
 
 def test_timestamps_are_wall_clock_times(tmp_path):

@@ -43,6 +43,12 @@ class FileError(ValueError):
     """A file that cannot be used; the message names the file (and the row and column)."""
 
 
+def cut(value: object, width: int = 40) -> str:
+    """A value as Python prints it, cut to about `width` characters: a huge field stays out of a message."""
+    text = repr(value.item() if isinstance(value, np.generic) else value)
+    return text if len(text) <= width else f"{text[: width - 5]}...{text[-2:]}"
+
+
 def _suffixes(path: str | Path) -> tuple[str, str | None]:
     """The format's suffix and a compression suffix: ".csv.gz" -> (".csv", ".gz")."""
     suffixes = [s.lower() for s in Path(path).suffixes]

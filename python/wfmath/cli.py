@@ -33,7 +33,7 @@ import wfmath
 from wfmath import _files
 from wfmath._tables import SeenKeys, resolve_columns
 from wfmath.actuals import ACTUAL_COLUMNS
-from wfmath.plans import PLAN_COLUMNS, PLAN_FIGURES, infer_interval_seconds
+from wfmath.plans import PLAN_COLUMNS, PLAN_FIGURES, interval_seconds_by_queue
 
 SL_DEFINITIONS = ("answered", "offered", "excl_short_abandons", "short_abandons_ok", "virtual")
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
@@ -395,7 +395,7 @@ def plan_command(forecast: str | None, example: bool, renames: dict[str, str], o
         raise click.UsageError("give a FORECAST file or --example, not both or neither")
     targets = {k: options.pop(k) for k in TARGETS}
 
-    def size(chunk: pd.DataFrame, seconds: float) -> pd.DataFrame:
+    def size(chunk: pd.DataFrame, seconds: float | None) -> pd.DataFrame:
         return wfmath.plan(chunk, interval_seconds=seconds, columns=renames, on_invalid=on_invalid, **targets)
 
     named = [v for k, v in targets.items() if isinstance(v, str) and k != "sl_definition"]
@@ -439,7 +439,7 @@ def evaluate_command(
     SCHEDULE (CSV or Parquet) is a forecast with an `agents` column: agents on the phones.
     """
 
-    def size(chunk: pd.DataFrame, seconds: float) -> pd.DataFrame:
+    def size(chunk: pd.DataFrame, seconds: float | None) -> pd.DataFrame:
         return wfmath.evaluate(
             chunk, threshold_seconds=threshold_seconds, interval_seconds=seconds, columns=renames, on_invalid=on_invalid
         )
@@ -452,7 +452,7 @@ def evaluate_command(
 
 def _interval_file(
     source: str | Path,
-    size: Callable[[pd.DataFrame, float], pd.DataFrame],
+    size: Callable[[pd.DataFrame, float | None], pd.DataFrame],
     targets: Mapping[str, Any],
     named: Sequence[str],
     *,
@@ -481,7 +481,15 @@ def _interval_file(
     _distinct(source, output, rollup_output, plot_path)
     seen, tally = SeenKeys(names["queue"], names["interval"]), WarningTally()
     keys = [names["queue"], names["interval"]]  # all a second read for repeats needs
-    started, rows, parts, days = time.perf_counter(), 0, [], []
+    started, rows, parts, days, stamps = time.perf_counter(), 0, [], [], []
+
+    def again(columns: Sequence[str]) -> Iterator[pd.DataFrame]:
+        return _files.read_chunks(source, chunk_rows=chunk_rows, tz=tz, columns=columns, **typed)
+
+    lengths = None
+    if interval_seconds is None:  # each queue's, over the whole file, before any row is sized
+        with user_errors(source):
+            lengths = _interval_lengths(again, names)
     with ExitStack() as stack:
         plan_out = stack.enter_context(_files.Output(output)) if output else None
         rollup_out = stack.enter_context(_files.Output(rollup_output)) if rollup_output else None
@@ -489,10 +497,11 @@ def _interval_file(
             if not len(chunk):
                 continue
             with user_errors(source):
-                if interval_seconds is None:  # from the first chunk, so every chunk has the same
-                    interval_seconds = _first_interval(chunk, names)
-                elif not rows:
-                    _check_interval(chunk, names, interval_seconds)
+                if lengths is not None:
+                    queue = chunk[names["queue"]] if names["queue"] in chunk.columns else None
+                    chunk["interval_seconds"] = lengths.iloc[0] if queue is None else queue.map(lengths)
+                elif interval_seconds is not None and names["interval"] in chunk.columns:
+                    stamps.append(_key_columns(chunk, names))
                 with tally.collecting():
                     planned = size(chunk, interval_seconds)
                 parts.append(wfmath.rollup_parts(planned, freq=freq, by=by, columns=renames, **met))
@@ -504,40 +513,69 @@ def _interval_file(
             rows += len(chunk)
         if not rows:
             raise _files.FileError(f"{source}: no rows")
+        if stamps:
+            _check_interval(_stacked_keys(stamps, names), names, interval_seconds)
         tally.emit()
         with user_errors(source):
-            seen.check(lambda: _files.read_chunks(source, chunk_rows=chunk_rows, tz=tz, columns=keys, **typed))
+            seen.check(lambda: again(keys))
             rolled = wfmath.finish_rollup(pd.concat(parts), paid_hours_per_fte=paid_hours_per_fte)
         if rollup_out is not None:
             rollup_out.write(_flat(rolled))
         if plot_path is not None:
             _draw_intervals(plot_path, pd.concat(days), renames, met["sl_target"], plot_day)
     seconds = time.perf_counter() - started
-    click.echo(f"sized {rows:,} intervals in {seconds:.2f} s ({rows / max(seconds, 1e-9):,.0f} rows/s)", err=True)
+    said = "" if lengths is None else _said_lengths(lengths)
+    click.echo(f"sized {rows:,} intervals in {seconds:.2f} s ({rows / max(seconds, 1e-9):,.0f} rows/s){said}", err=True)
     if rollup_out is None and output != _files.STDOUT:
         period = {"D": "daily", "W": "weekly", "M": "monthly", None: "whole-span"}.get(freq, freq)
         _print_table(rolled, f"{period} roll-up of {Path(source).name}", ROLLUP_SHOWN)
 
 
-def _first_interval(chunk: pd.DataFrame, names: Mapping[str, str]) -> float:
-    try:
-        return infer_interval_seconds(chunk, names)
-    except ValueError as err:
-        raise ValueError(
-            f"cannot infer the interval length from the first {len(chunk):,} rows ({err}): "
-            "give --interval-seconds or a larger --chunk-rows"
-        ) from None
+def _key_columns(chunk: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+    """A chunk's queue (as codes: a few bytes a row) and interval columns."""
+    keys = [c for c in (names["queue"], names["interval"]) if c in chunk.columns]
+    return chunk[keys].astype({names["queue"]: "category"} if names["queue"] in keys else {})
 
 
-def _check_interval(chunk: pd.DataFrame, names: Mapping[str, str], interval_seconds: float) -> None:
-    """Warns when the timestamps step otherwise than the interval given: loads would be off."""
-    try:
-        step = infer_interval_seconds(chunk, names)
-    except (ValueError, TypeError):
-        return  # no timestamps to go by
-    if step != interval_seconds:
+def _stacked_keys(parts: Sequence[pd.DataFrame], names: Mapping[str, str]) -> pd.DataFrame:
+    """The chunks' key columns as one frame, the queue still as codes."""
+    whole = pd.concat(parts, ignore_index=True)
+    if names["queue"] in whole.columns:
+        whole[names["queue"]] = pd.api.types.union_categoricals([p[names["queue"]] for p in parts])
+    return whole
+
+
+def _interval_lengths(read: Callable[[Sequence[str]], Iterator[pd.DataFrame]], names: Mapping[str, str]) -> Any:
+    """Each queue's interval length over its whole series (any row order), from a first read of
+    the key columns; None when the file has an interval_seconds column (or no rows)."""
+    parts = []
+    for chunk in read([names["queue"], names["interval"], "interval_seconds"]):
+        if "interval_seconds" in chunk.columns:
+            return None
+        parts.append(_key_columns(chunk, names))
+    if not parts or not sum(map(len, parts)):
+        return None  # no rows: said by the sizing pass
+    return interval_seconds_by_queue(_stacked_keys(parts, names), names, option="--interval-seconds")
+
+
+def _said_lengths(lengths: pd.Series) -> str:
+    """Which queues got which inferred interval length, a few named per length."""
+    said = []
+    for seconds, queues in lengths.groupby(lengths, sort=True).groups.items():
+        more = f" and {len(queues) - 3:,} more" if len(queues) > 3 else ""
+        shown = ", ".join(_files.cut(q) for q in queues[:3]) + more
+        said.append(f"{seconds:g} s" + (f" ({shown})" if queues[0] is not None else ""))
+    return f"; interval length {', '.join(said)}"
+
+
+def _check_interval(stamps: pd.DataFrame, names: Mapping[str, str], interval_seconds: float) -> None:
+    """Warns when a queue's timestamps step otherwise than the interval given: loads would be off."""
+    steps = interval_seconds_by_queue(stamps, names, strict=False)
+    other = steps[steps.notna() & (steps != interval_seconds)]
+    if len(other):
+        queue = "" if other.index[0] is None else f" (queue {_files.cut(other.index[0])})"
         warnings.warn(
-            f"the timestamps step by {step:g} s but --interval-seconds is {interval_seconds:g}: "
+            f"the timestamps step by {other.iloc[0]:g} s but --interval-seconds is {interval_seconds:g}{queue}: "
             f"calls per interval are taken as calls per {interval_seconds:g} s",
             UserWarning,
             stacklevel=2,

@@ -56,24 +56,60 @@ PLAN_FIGURES = (
 SL_DEFINITIONS = tuple(name[3:] for name in dir(ErlangA) if name.startswith("sl_"))
 
 
-def infer_interval_seconds(data: pd.DataFrame, names: Mapping[str, str]) -> float:
-    """The interval length: the most common step between consecutive timestamps of a queue
-    (the shortest among equally common ones), so gaps and stray rows do not decide it."""
+def interval_seconds_by_queue(
+    data: pd.DataFrame, names: Mapping[str, str], *, option: str = "interval_seconds", strict: bool = True
+) -> pd.Series:
+    """Each queue's interval length, seconds: the most common step between its consecutive
+    timestamps over its whole series, whatever the row order (the shortest among equally
+    common ones), so gaps and stray rows do not decide it. Indexed by queue (one entry, None,
+    without a queue column); a queue with a single timestamp is an error that suggests
+    `option`, or NaN unless `strict`."""
     interval, queue = names["interval"], names["queue"]
     if interval not in data.columns:
-        raise ValueError(f"give interval_seconds, or a timestamp column {interval!r} to infer it from")
-    if not pd.api.types.is_datetime64_any_dtype(data[interval]):
-        raise TypeError(f"column {interval!r} must hold timestamps, got dtype {data[interval].dtype}")
-    keys = [queue, interval] if queue in data.columns else [interval]
-    ordered = data[keys].sort_values(keys)
-    steps = ordered[interval].diff().dt.total_seconds().to_numpy().copy()
-    if len(keys) == 2:
-        steps[(ordered[queue] != ordered[queue].shift()).to_numpy(dtype=bool, na_value=True)] = np.nan
-    steps = steps[steps > 0]
-    if not len(steps):
-        raise ValueError("cannot infer the interval length from one timestamp per queue: give interval_seconds")
-    values, counts = np.unique(steps, return_counts=True)
-    return float(values[np.argmax(counts)])
+        raise ValueError(f"give {option}, or a timestamp column {interval!r} to infer it from")
+    times = data[interval]
+    if not pd.api.types.is_datetime64_any_dtype(times):
+        raise TypeError(f"column {interval!r} must hold timestamps, got dtype {times.dtype}")
+    if isinstance(times.dtype, pd.DatetimeTZDtype):  # zoned: instants, so a fall-back hour steps as it did
+        times = times.dt.tz_convert("UTC").dt.tz_localize(None)
+    stamps = times.to_numpy().astype("datetime64[ns]").view(np.int64)
+    if queue in data.columns:
+        codes, queues = pd.factorize(data[queue], use_na_sentinel=False)
+    else:
+        codes, queues = np.zeros(len(data), dtype=np.int64), pd.Index([None])
+    present = ~times.isna().to_numpy()
+    codes, stamps = codes[present], stamps[present]
+    order = np.lexsort((stamps, codes))
+    codes, stamps = codes[order], stamps[order]
+    steps = np.diff(stamps)
+    step_of = codes[1:][(codes[1:] == codes[:-1]) & (steps > 0)]
+    steps = steps[(codes[1:] == codes[:-1]) & (steps > 0)]
+    # Runs of equal (queue, step): the longest run of each queue, the shortest step on ties.
+    order = np.lexsort((steps, step_of))
+    step_of, steps = step_of[order], steps[order]
+    starts = np.flatnonzero(np.r_[True, (step_of[1:] != step_of[:-1]) | (steps[1:] != steps[:-1])])
+    counts = np.diff(np.r_[starts, len(steps)])
+    run_queue, run_step = step_of[starts], steps[starts]
+    best = np.lexsort((run_step, -counts, run_queue))
+    first = best[np.r_[True, run_queue[best][1:] != run_queue[best][:-1]]] if len(best) else best
+    seconds = np.full(len(queues), np.nan)
+    seconds[run_queue[first]] = run_step[first] / 1e9
+    if strict and np.isnan(seconds).any():
+        lone = queues[int(np.argmax(np.isnan(seconds)))]
+        whose = "the timestamps have" if queue not in data.columns else f"queue {t.shown(lone)} has"
+        raise ValueError(f"{whose} a single timestamp: cannot infer the interval length; give {option}")
+    return pd.Series(seconds, index=queues, name="interval_seconds")
+
+
+def infer_interval_seconds(data: pd.DataFrame, names: Mapping[str, str]) -> float:
+    """The one interval length of every queue (see :func:`interval_seconds_by_queue`); queues
+    of different lengths are an error, for callers that size all rows with one length."""
+    lengths = interval_seconds_by_queue(data, names)
+    if lengths.nunique() > 1:
+        shown = ", ".join(f"{t.shown(q)}: {s:g} s" for q, s in lengths.iloc[:4].items())
+        more = ", ..." if len(lengths) > 4 else ""
+        raise ValueError(f"the queues have different interval lengths ({shown}{more}): give interval_seconds")
+    return float(lengths.iloc[0])
 
 
 class _Inputs:
@@ -84,13 +120,32 @@ class _Inputs:
         self.data = self.source.data
         self.names = t.resolve_columns(PLAN_COLUMNS, columns)
         t.require(self.data, [self.names["calls"], self.names["aht_seconds"]], "frame")
-        self.interval_seconds = (
-            float(interval_seconds) if interval_seconds is not None else infer_interval_seconds(self.data, self.names)
-        )
+        self.column_of = {"calls": self.names["calls"], "aht_seconds": self.names["aht_seconds"]}
+        self.interval_seconds = self._interval_seconds(interval_seconds)
         if self.names["interval"] in self.data.columns:
             keys = [self.names[k] for k in ("queue", "interval") if self.names[k] in self.data.columns]
             t.reduce(self.data, [], {}, {}, unique=[t.key(self.data[k]) for k in keys])
-        self.column_of = {"calls": self.names["calls"], "aht_seconds": self.names["aht_seconds"]}
+
+    def _interval_seconds(self, given: float | None) -> float | np.ndarray:
+        """The length given; else an ``interval_seconds`` column (one per row); else each
+        queue's own length, inferred from its timestamps."""
+        if given is not None:
+            return float(given)
+        if "interval_seconds" in self.data.columns:
+            seconds = t.numeric(self.data, "interval_seconds")
+            bad = ~(np.isfinite(seconds) & (seconds > 0))
+            if bad.any():
+                row = int(np.argmax(bad))
+                raise ValueError(
+                    f"column 'interval_seconds' must be finite and > 0, got {t.shown(seconds[row])} "
+                    f"at row {t.shown(self.data.index[row])}"
+                )
+            return seconds
+        lengths = interval_seconds_by_queue(self.data, self.names)
+        queue = self.names["queue"]
+        if queue not in self.data.columns:
+            return float(lengths.iloc[0])
+        return self.data[queue].map(lengths).to_numpy(dtype=np.float64)
 
     def column(self, role: str) -> np.ndarray:
         return t.numeric(self.data, self.names[role])
@@ -180,7 +235,8 @@ def plan(
         calls offered and AHT in seconds. Default column names: ``interval_start``,
         ``queue``, ``calls``, ``aht_seconds``; rename them with `columns`.
     interval_seconds : float, optional
-        Interval length, seconds; inferred from the timestamps when omitted.
+        Interval length, seconds. When omitted: an ``interval_seconds`` column (one per
+        row), else each queue's own length, the most common step between its timestamps.
     sl_target, threshold_seconds, asa_target_seconds, max_occupancy, shrinkage : float or str, optional
         Targets as in :func:`wfmath.required_agents`: one number for every row, or the name
         of a column with one per row. A column named after the target is used when the
@@ -201,15 +257,17 @@ def plan(
     Returns
     -------
     Same kind as `frame`
-        The input's columns and index plus ``interval_seconds``, ``load`` (Erlangs),
+        The input's columns and index plus ``interval_seconds`` (the length each row was
+        sized with), ``load`` (Erlangs),
         ``agents``, ``scheduled``, ``service_level``, ``asa_seconds``, ``occupancy``,
         ``agent_hours`` and ``scheduled_hours``.
 
     Raises
     ------
     ValueError
-        A missing column, a bad value, duplicate (queue, interval) rows, no target, or
-        Erlang A options without `patience_seconds`.
+        A missing column, a bad value, duplicate (queue, interval) rows, no target, a queue
+        with a single timestamp and no `interval_seconds`, or Erlang A options without
+        `patience_seconds`.
 
     Examples
     --------
