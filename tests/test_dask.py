@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import wfmath
-from workloads import acd_report, intraday_forecast
+from workloads import acd_report, intraday_forecast, mixed_forecast
 
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
@@ -97,8 +97,21 @@ def test_bad_row_on_a_worker_names_column_and_row(client, forecast):
     assert forecast.loc[25_000, "aht_seconds"] > 0  # the input is untouched
 
 
-def test_interval_inferred_from_first_partition_and_types_checked(forecast):
-    plan = wdask.plan(dd.from_pandas(forecast, npartitions=4), **TARGETS)
-    assert (plan["interval_seconds"].compute() == 1800.0).all()
+def test_each_queue_gets_its_own_interval_length_over_the_whole_frame(client):
+    # A partition holds a few times of day: too little of a series to infer its step from.
+    mixed = mixed_forecast()
+    for func, options in ((wdask.plan, TARGETS), (wdask.evaluate, dict(threshold_seconds=20.0))):
+        partitions = dd.from_pandas(mixed.assign(agents=20.0), npartitions=6, sort=False)
+        got = func(partitions, **options).compute()
+        want = getattr(wfmath, func.__name__)(partitions.compute(), **options)  # Dask's own string dtype
+        pd.testing.assert_frame_equal(got, want)
+        lengths = got.groupby("queue")["interval_seconds"].unique()
+        assert {q: list(v) for q, v in lengths.items()} == {
+            **{f"q{q:02d}": [1800.0] for q in range(3)},
+            **{f"f{q:02d}": [900.0] for q in range(2)},
+        }
+
+
+def test_types_checked(forecast):
     with pytest.raises(TypeError, match="must be a dask DataFrame, got DataFrame"):
         wdask.plan(forecast, interval_seconds=1800.0, **TARGETS)

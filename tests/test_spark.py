@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import wfmath
-from workloads import acd_report, intraday_forecast
+from workloads import acd_report, intraday_forecast, mixed_forecast
 
 pytest.importorskip("pyspark", reason="pyspark (~450 MB) is installed by CI's script, not by the test extra")
 if shutil.which("java") is None:
@@ -121,6 +121,20 @@ def test_evaluate_and_erlang_a(spark, forecast, partitions):
     small = forecast[forecast.queue < "q03"]
     got = wspark.plan(spark.createDataFrame(small).repartition(3), interval_seconds=1800.0, **ERLANG_A)
     pd.testing.assert_frame_equal(in_order(got.toPandas()), in_order(wfmath.plan(small, **ERLANG_A)))
+
+
+def test_each_queue_gets_its_own_interval_length_over_the_whole_frame(spark):
+    # A batch holds a few times of day: too little of a series to infer its step from.
+    frame = spark.createDataFrame(mixed_forecast().assign(agents=20.0)).repartition(4)
+    one_machine = frame.toPandas()
+    for func, options in ((wspark.plan, TARGETS), (wspark.evaluate, dict(threshold_seconds=20.0))):
+        got = in_order(func(frame, **options).toPandas())
+        pd.testing.assert_frame_equal(got, in_order(getattr(wfmath, func.__name__)(one_machine, **options)))
+        lengths = got.groupby("queue")["interval_seconds"].unique()
+        assert {q: list(v) for q, v in lengths.items()} == {
+            **{f"q{q:02d}": [1800.0] for q in range(3)},
+            **{f"f{q:02d}": [900.0] for q in range(2)},
+        }
 
 
 def test_actuals_from_batches(spark):

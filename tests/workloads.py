@@ -4,17 +4,17 @@ import numpy as np
 import pandas as pd
 
 
-def intraday_forecast(queues: int, days: int, seed: int = 7) -> pd.DataFrame:
-    """`queues` x `days` of 30-minute intervals from 2026-11-02: Poisson calls on a daytime
+def intraday_forecast(queues: int, days: int, seed: int = 7, minutes: int = 30, prefix: str = "q") -> pd.DataFrame:
+    """`queues` x `days` of intervals of `minutes` from 2026-11-02: Poisson calls on a daytime
     curve (nights without calls), each queue its own size, AHTs from 150 to 600 s."""
     rng = np.random.default_rng(seed)
-    starts = pd.date_range("2026-11-02", periods=days * 48, freq="30min")
+    starts = pd.date_range("2026-11-02", periods=days * 24 * 60 // minutes, freq=f"{minutes}min")
     curve = np.clip(np.sin((starts.hour + starts.minute / 60 - 7) / 14 * np.pi), 0, None)
     frames = [
         pd.DataFrame(
             {
                 "interval_start": starts,
-                "queue": f"q{q:02d}",
+                "queue": f"{prefix}{q:02d}",
                 "calls": rng.poisson(curve * rng.uniform(10, 400)).astype(float),
                 "aht_seconds": rng.uniform(150, 600, len(starts)),
             }
@@ -42,3 +42,11 @@ def acd_report(intervals: int = 2000, seed: int = 3) -> pd.DataFrame:
             "handle_seconds": answered * rng.uniform(150, 400, n),
         }
     )
+
+
+def mixed_forecast(days: int = 3) -> pd.DataFrame:
+    """Queues of 30- and 15-minute intervals in one table, its rows by time of day (all days'
+    00:00 rows first, as many exports are), so that no run of rows shows a queue's step."""
+    both = pd.concat([intraday_forecast(3, days), intraday_forecast(2, days, seed=8, minutes=15, prefix="f")])
+    by_time_of_day = np.lexsort((both["interval_start"].dt.normalize(), both["interval_start"].dt.time.astype(str)))
+    return both.iloc[by_time_of_day].reset_index(drop=True)

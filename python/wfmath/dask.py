@@ -19,8 +19,7 @@ import dask.dataframe as dd
 import pandas as pd
 
 import wfmath
-from wfmath import _tables as t
-from wfmath.plans import PLAN_COLUMNS, infer_interval_seconds
+from wfmath.plans import per_part
 
 __all__ = ["actuals", "evaluate", "plan", "rollup"]
 
@@ -31,11 +30,15 @@ def _checked(frame: Any) -> dd.DataFrame:
     return frame
 
 
-def _interval_seconds(frame: dd.DataFrame, interval_seconds: float | None, columns: Mapping[str, str] | None) -> float:
-    """The interval length given, else inferred from the first partition (one small compute)."""
-    if interval_seconds is not None:
-        return float(interval_seconds)
-    return infer_interval_seconds(_checked(frame).get_partition(0).compute(), t.resolve_columns(PLAN_COLUMNS, columns))
+def _per_partition(
+    frame: dd.DataFrame, func: Callable[..., pd.DataFrame], interval_seconds: float | None, columns: Any
+) -> Callable[..., pd.DataFrame]:
+    """`func` with each queue's interval length over the whole frame (its distinct keys: one
+    compute), as one machine would infer it; see :func:`wfmath.plans.per_part`."""
+    frame = _checked(frame)
+    return per_part(
+        func, list(frame.columns), lambda keys: frame[keys].drop_duplicates().compute(), interval_seconds, columns
+    )
 
 
 def _empty(frame: dd.DataFrame, func: Callable[..., pd.DataFrame], **options: Any) -> pd.DataFrame:
@@ -63,8 +66,9 @@ def plan(
     frame : dask.dataframe.DataFrame
         Interval rows as for :func:`wfmath.plan`.
     interval_seconds : float, optional
-        Interval length, seconds; inferred from the first partition when omitted, so that
-        every partition uses the same.
+        Interval length, seconds. When omitted: the frame's ``interval_seconds`` column, else
+        each queue's own length, inferred over the whole frame as :func:`wfmath.plan` infers
+        it (one compute of the distinct queue and interval keys), whatever the partitioning.
     columns : mapping, optional
         Role -> column name, as for :func:`wfmath.plan`.
     **options
@@ -85,17 +89,16 @@ def plan(
     >>> p["agents"].compute().tolist()
     [14.0, 20.0, 11.0, 0.0]
     """
-    seconds = _interval_seconds(frame, interval_seconds, columns)
-    return _rowwise(frame, wfmath.plan, interval_seconds=seconds, columns=columns, **options)
+    sized = _per_partition(frame, wfmath.plan, interval_seconds, columns)
+    return _rowwise(frame, sized, columns=columns, **options)
 
 
 def evaluate(
     frame: dd.DataFrame,
     *,
-    threshold_seconds: float | str,
     interval_seconds: float | None = None,
     columns: Mapping[str, str] | None = None,
-    on_invalid: str = "raise",
+    **options: Any,
 ) -> dd.DataFrame:
     """:func:`wfmath.evaluate` on every partition of a Dask DataFrame (lazily).
 
@@ -103,12 +106,11 @@ def evaluate(
     ----------
     frame : dask.dataframe.DataFrame
         Interval rows with an ``agents`` column, as for :func:`wfmath.evaluate`.
-    threshold_seconds : float or str
-        Service-level threshold, seconds, or a column of them.
     interval_seconds, columns
         As for :func:`plan`.
-    on_invalid : {"raise", "nan"}
-        As for :func:`wfmath.evaluate`.
+    **options
+        The options of :func:`wfmath.evaluate` (``threshold_seconds``, ``patience_seconds``,
+        targets, ``on_invalid``, ...).
 
     Returns
     -------
@@ -123,15 +125,8 @@ def evaluate(
     >>> e["service_level"].compute().round(3).tolist()
     [0.888, 0.39]
     """
-    seconds = _interval_seconds(frame, interval_seconds, columns)
-    return _rowwise(
-        frame,
-        wfmath.evaluate,
-        threshold_seconds=threshold_seconds,
-        interval_seconds=seconds,
-        columns=columns,
-        on_invalid=on_invalid,
-    )
+    sized = _per_partition(frame, wfmath.evaluate, interval_seconds, columns)
+    return _rowwise(frame, sized, columns=columns, **options)
 
 
 def _keyed(partition: pd.DataFrame, func: Callable[..., pd.DataFrame], dtypes: Any, **options: Any) -> pd.DataFrame:

@@ -6,7 +6,8 @@ kind, the input is never changed and a pandas result keeps the input's index.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -111,6 +112,32 @@ def infer_interval_seconds(data: pd.DataFrame, names: Mapping[str, str]) -> floa
         raise ValueError(f"the queues have different interval lengths ({shown}{more}): give interval_seconds")
     return float(lengths.iloc[0])
 
+
+
+def per_part(
+    func: Callable[..., Any],
+    frame_columns: Sequence[str],
+    distinct: Callable[[list[str]], pd.DataFrame],
+    interval_seconds: float | None,
+    columns: Mapping[str, str] | None,
+) -> Callable[..., Any]:
+    """`func` (:func:`plan` or :func:`evaluate`) as each part of a frame (a Dask partition, a
+    Spark batch) must run it: a part may hold too little of a queue's series to infer its
+    interval length, so each queue's is inferred over the whole frame, from `distinct(keys)`
+    (the frame's distinct rows of those columns, as pandas), and handed to every part as a
+    column. The length given, or the frame's own ``interval_seconds`` column, is used as is;
+    `columns` names the key columns, and the caller passes it on to every part."""
+    if interval_seconds is not None or "interval_seconds" in frame_columns:
+        return functools.partial(func, interval_seconds=interval_seconds)
+    names = t.resolve_columns(PLAN_COLUMNS, columns)
+    queue = names["queue"]
+    lengths = interval_seconds_by_queue(distinct([c for c in (queue, names["interval"]) if c in frame_columns]), names)
+
+    def sized(part: pd.DataFrame, **options: Any) -> Any:
+        seconds = part[queue].map(lengths).to_numpy(np.float64) if queue in part.columns else lengths.iloc[0]
+        return func(part.assign(interval_seconds=seconds), **options)
+
+    return sized
 
 class _Inputs:
     """The frame's columns and options, resolved once, with errors mapped to column and row."""

@@ -35,14 +35,10 @@ except ImportError as err:
 import wfmath
 from wfmath import _tables as t
 from wfmath.actuals import ACTUAL_COLUMNS, OPTIONAL, REQUIRED
-from wfmath.plans import PLAN_COLUMNS, infer_interval_seconds
+from wfmath.plans import PLAN_COLUMNS, per_part
 from wfmath.rollups import PART_PEAKS, PART_SUMS
 
 __all__ = ["actuals", "evaluate", "plan", "rollup"]
-
-# Rows read, in (queue, interval) order, to infer the interval length.
-_SAMPLE_ROWS = 10_000
-
 
 def _checked(frame: Any, name: str = "frame") -> DataFrame:
     if not isinstance(frame, DataFrame):
@@ -56,16 +52,14 @@ def _labels(frame: DataFrame, defaults: Mapping[str, str], columns: Mapping[str,
     return [names[k] for k in ("queue", "interval") if names[k] in frame.columns]
 
 
-def _interval_seconds(frame: DataFrame, interval_seconds: float | None, columns: Mapping[str, str] | None) -> float:
-    """The interval length given, else inferred from the first rows in (queue, interval) order:
-    they follow each other within a queue however the frame is partitioned (one small job)."""
-    if interval_seconds is not None:
-        return float(interval_seconds)
-    names = t.resolve_columns(PLAN_COLUMNS, columns)
-    keys = _labels(frame, PLAN_COLUMNS, columns)
-    if names["interval"] not in keys:
-        raise ValueError(f"give interval_seconds, or a timestamp column {names['interval']!r} to infer it from")
-    return infer_interval_seconds(frame.select(*keys).orderBy(*keys).limit(_SAMPLE_ROWS).toPandas(), names)
+def _per_batch(
+    frame: DataFrame, func: Callable[..., pd.DataFrame], interval_seconds: float | None, columns: Any
+) -> Callable[..., pd.DataFrame]:
+    """`func` with each queue's interval length over the whole frame (its distinct keys: one
+    small job), as one machine would infer it; see :func:`wfmath.plans.per_part`."""
+    return per_part(
+        func, frame.columns, lambda keys: frame.select(*keys).distinct().toPandas(), interval_seconds, columns
+    )
 
 
 def _empty(frame: DataFrame) -> pd.DataFrame:
@@ -135,8 +129,9 @@ def plan(
     frame : pyspark.sql.DataFrame
         Interval rows as for :func:`wfmath.plan`.
     interval_seconds : float, optional
-        Interval length, seconds; when omitted, inferred from the first 10 000 rows in
-        (queue, interval) order (one small Spark job), so that every batch uses the same.
+        Interval length, seconds. When omitted: the frame's ``interval_seconds`` column, else
+        each queue's own length, inferred over the whole frame as :func:`wfmath.plan` infers
+        it (one job that brings the distinct queue and interval keys to the driver).
     columns : mapping, optional
         Role -> column name, as for :func:`wfmath.plan`.
     **options
@@ -169,17 +164,16 @@ def plan(
     [14.0, 20.0, 11.0, 0.0]
     """
     frame = _checked(frame)
-    seconds = _interval_seconds(frame, interval_seconds, columns)
-    return _batchwise(frame, wfmath.plan, PLAN_COLUMNS, interval_seconds=seconds, columns=columns, **options)[0]
+    sized = _per_batch(frame, wfmath.plan, interval_seconds, columns)
+    return _batchwise(frame, sized, PLAN_COLUMNS, columns=columns, **options)[0]
 
 
 def evaluate(
     frame: DataFrame,
     *,
-    threshold_seconds: float | str,
     interval_seconds: float | None = None,
     columns: Mapping[str, str] | None = None,
-    on_invalid: str = "raise",
+    **options: Any,
 ) -> DataFrame:
     """:func:`wfmath.evaluate` on every Arrow batch of a Spark DataFrame (lazily, ``mapInPandas``).
 
@@ -187,12 +181,11 @@ def evaluate(
     ----------
     frame : pyspark.sql.DataFrame
         Interval rows with an ``agents`` column, as for :func:`wfmath.evaluate`.
-    threshold_seconds : float or str
-        Service-level threshold, seconds, or a column of them.
     interval_seconds, columns
         As for :func:`plan`.
-    on_invalid : {"raise", "nan"}
-        As for :func:`wfmath.evaluate`.
+    **options
+        The options of :func:`wfmath.evaluate` (``threshold_seconds``, ``patience_seconds``,
+        targets, ``on_invalid``, ...).
 
     Returns
     -------
@@ -209,16 +202,8 @@ def evaluate(
     [0.888, 0.39]
     """
     frame = _checked(frame)
-    seconds = _interval_seconds(frame, interval_seconds, columns)
-    return _batchwise(
-        frame,
-        wfmath.evaluate,
-        PLAN_COLUMNS,
-        threshold_seconds=threshold_seconds,
-        interval_seconds=seconds,
-        columns=columns,
-        on_invalid=on_invalid,
-    )[0]
+    sized = _per_batch(frame, wfmath.evaluate, interval_seconds, columns)
+    return _batchwise(frame, sized, PLAN_COLUMNS, columns=columns, **options)[0]
 
 
 def _combined(parts: DataFrame, keys: Sequence[str], sums: Sequence[str], peaks: Sequence[str] = ()) -> pd.DataFrame:
