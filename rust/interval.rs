@@ -162,9 +162,9 @@ pub enum Problem {
 impl Problem {
     fn row(&self) -> Option<usize> {
         match *self {
-            Problem::OffGrid { row, .. } | Problem::Broken { row, .. } | Problem::Duplicate { row } => {
-                Some(row)
-            }
+            Problem::OffGrid { row, .. }
+            | Problem::Broken { row, .. }
+            | Problem::Duplicate { row } => Some(row),
             Problem::Length { .. } | Problem::TooManyCodes { .. } => None,
         }
     }
@@ -352,7 +352,11 @@ impl<'s, 'a> Reduction<'s, 'a> {
             .chain(spec.columns.iter().map(|c| c.len()))
             .next()
             .unwrap_or(0);
-        let keys = spec.group.iter().chain(&spec.unique).map(|k| k.values.len());
+        let keys = spec
+            .group
+            .iter()
+            .chain(&spec.unique)
+            .map(|k| k.values.len());
         let lengths = keys.chain(spec.columns.iter().map(|c| c.len()));
         if let Some((column, len)) = lengths.enumerate().find(|(_, len)| *len != rows) {
             return Err(Problem::Length { column, len, rows });
@@ -379,7 +383,9 @@ impl<'s, 'a> Reduction<'s, 'a> {
         Ok(Reduction {
             spec,
             rows,
-            lanes: (0..lanes).map(|_| GroupTotals::empty(groups, k, m)).collect(),
+            lanes: (0..lanes)
+                .map(|_| GroupTotals::empty(groups, k, m))
+                .collect(),
             invalid: Vec::new(),
             seen,
         })
@@ -402,7 +408,9 @@ impl<'s, 'a> Reduction<'s, 'a> {
     pub fn feed(&mut self, range: Range<usize>) -> Result<(), Problem> {
         let (start, end) = (range.start.min(self.rows), range.end.min(self.rows));
         let spec = self.spec;
-        let part = (end.saturating_sub(start)).div_ceil(self.lanes.len()).max(1);
+        let part = (end.saturating_sub(start))
+            .div_ceil(self.lanes.len())
+            .max(1);
         let (repeat, parts) = rayon::join(
             || match self.seen.as_mut() {
                 Some(seen) => mark_unique(spec, start..end, seen),
@@ -719,7 +727,10 @@ mod tests {
                         .step_by(split)
                         .try_for_each(|from| r.feed(from..from + split))
                         .err();
-                    assert_eq!(got, expected, "case {case}, {lanes} lanes, ranges of {split}");
+                    assert_eq!(
+                        got, expected,
+                        "case {case}, {lanes} lanes, ranges of {split}"
+                    );
                 }
             }
         }
@@ -731,7 +742,13 @@ mod tests {
         let mut pick = picker(11);
         let queue: Vec<i64> = (0..ROWS).map(|_| pick(5) as i64).collect();
         let calls: Vec<f64> = (0..ROWS)
-            .map(|_| if pick(10) == 0 { -1.0 } else { pick(100) as f64 })
+            .map(|_| {
+                if pick(10) == 0 {
+                    -1.0
+                } else {
+                    pick(100) as f64
+                }
+            })
             .collect();
         let mut s = spec(vec![key(&queue, 5)], vec![&calls]);
         s.rules = vec![Rule::Count(0)];
@@ -770,7 +787,13 @@ mod tests {
             .unwrap();
         for _ in 0..20 {
             let got = pool.install(|| reduce(&s));
-            assert_eq!(got, Err(Problem::OffGrid { row: 70_000, key: 1 }));
+            assert_eq!(
+                got,
+                Err(Problem::OffGrid {
+                    row: 70_000,
+                    key: 1
+                })
+            );
         }
     }
 

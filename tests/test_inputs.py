@@ -149,3 +149,84 @@ def test_calls_from_many_threads_agree():
         results = list(pool.map(work, range(16)))
     for k, got in enumerate(results):
         np.testing.assert_array_equal(got, expected if k % 2 else expected[:300])
+
+
+NOT_NUMBERS = [
+    b"10",
+    bytearray(b"10"),
+    memoryview(b"10"),
+    True,
+    np.True_,
+    np.array([True, False]),
+    11 + 0j,
+    np.complex128(11),
+    np.array([11 + 1j]),
+    np.datetime64("2020-01-01"),
+    np.array(["2020-01-01"], dtype="datetime64[D]"),
+    np.timedelta64(10, "s"),
+    ["11", "12"],
+    np.array([b"11"]),
+    np.array([11, 12], dtype=object),
+    [[11, 12], [13]],
+    "10",
+]
+
+
+@pytest.mark.parametrize("bad", NOT_NUMBERS, ids=lambda v: f"{type(v).__name__}:{getattr(v, 'dtype', '')}")
+def test_only_real_numbers_are_numbers(bad):
+    # Bytes read as their character codes, dates as day counts, complex numbers without their
+    # imaginary part: each was a silent wrong number.
+    with pytest.raises(TypeError, match=r"^agents must be a number or an array of numbers \(int or float\), got "):
+        wfmath.erlang_c(bad, 5.0)
+    with pytest.raises(TypeError, match="^shrinkage must be a number"):
+        wfmath.required_agents(100, 180.0, 1800.0, shrinkage=bad, **SIZING)
+
+
+def test_integer_and_float_dtypes_are_numbers():
+    want = wfmath.erlang_c(np.array([11.0, 12.0]), 5.0)
+    for dtype in (np.int8, np.uint16, np.int64, np.uint64, np.float16, np.float32, np.longdouble):
+        np.testing.assert_array_equal(wfmath.erlang_c(np.array([11, 12], dtype=dtype), 5.0), want)
+    assert wfmath.erlang_c(np.float32(11), np.uint8(5)) == wfmath.erlang_c(11, 5)
+
+
+def test_masked_arrays_are_refused():
+    masked = np.ma.masked_array([11.0, 12.0], mask=[False, True])
+    with pytest.raises(TypeError, match=r"^agents is a masked array.*\.filled\("):
+        wfmath.erlang_c(masked, 5.0)
+
+
+def test_an_int_too_large_for_a_float_is_a_value_error():
+    with pytest.raises(ValueError, match="^agents is too large for a float"):
+        wfmath.erlang_c(10**400, 5.0)
+
+
+def test_fortran_ordered_arrays_are_read_in_index_order():
+    agents = np.arange(11.0, 17.0).reshape(2, 3)
+    got = wfmath.erlang_c(np.asfortranarray(agents), np.asfortranarray(agents - 1.0))
+    np.testing.assert_array_equal(got, wfmath.erlang_c(agents, agents - 1.0))
+    assert got[0, 1] == wfmath.erlang_c(12.0, 11.0)
+
+
+@pytest.mark.parametrize(
+    "inputs",
+    [
+        (np.ones((100_000, 1)), np.ones((1, 100_000))),  # 10^10 results
+        (np.broadcast_to(np.ones(1), (10**12,)), 0.5),  # a view of 10^12 elements
+        (np.broadcast_to(np.full(1, 11.0), (10**6, 10**6)), np.full(1, 5.0)),
+    ],
+)
+def test_results_too_large_for_memory_raise_memory_error(inputs):
+    # Before: the process aborted on the failed allocation.
+    with pytest.raises(MemoryError, match=r"^result of shape \(\d+(, \d+)*,?\) = \d+ elements, [\d.]+ GB"):
+        wfmath.erlang_c(*inputs)
+
+
+def test_a_broadcast_size_that_overflows_is_a_value_error():
+    huge = np.broadcast_to(np.ones(1), (2**40, 1))
+    with pytest.raises(ValueError, match=r"broadcast to shape \(1099511627776, 1099511627776\), whose size overflows"):
+        wfmath.erlang_c(huge, huge.T)
+
+
+def test_empty_and_zero_dimensional_arrays():
+    assert wfmath.erlang_c(np.zeros((0, 3)), 5.0).shape == (0, 3)
+    assert wfmath.erlang_c(np.array(11.0), 5.0) == wfmath.erlang_c(11.0, 5.0)
