@@ -79,7 +79,7 @@ pub struct ErlangA {
     pub asa_answered_seconds: f64,
     /// Mean time to abandon of the calls that abandon, seconds.
     pub mean_wait_abandoned_seconds: f64,
-    /// load * (1 - p_abandon) / agents.
+    /// Carried (answered) load per agent: load * (1 - p_abandon) / agents.
     pub occupancy: f64,
     /// Share of offered calls answered within the threshold.
     pub answered_within: f64,
@@ -483,8 +483,14 @@ pub fn erlang_a(
     let p_wait = chain.share(chain.ln_s);
     Ok(ErlangA {
         p_abandon_given_wait: (chain.ln_m - chain.y.ln() - chain.ln_s).exp(),
-        ..from_outcome(o, p_wait, load * o.answered / agents)(fields)
+        ..from_outcome(o, p_wait, carried_occupancy(load, agents, o.answered))(fields)
     })
+}
+
+/// Occupancy of agents who answer a share `answered` of the offered `load`: carried load per
+/// agent, the one occupancy Erlang A reports and caps.
+pub(crate) fn carried_occupancy(load: f64, agents: f64, answered: f64) -> f64 {
+    load * answered / agents
 }
 
 /// The error for an unknown service-level definition name.

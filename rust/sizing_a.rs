@@ -3,15 +3,19 @@
 //!
 //! Rules, as for Erlang C ([`crate::sizing`]) but over every agent count N >= 1, since the
 //! model is stable at any load: the smallest whole N meeting every given target (ties count
-//! as met); then at least ceil(load / max_occupancy); then scheduled = ceil(agents / (1 -
-//! shrinkage)). Zero calls need 0 agents.
+//! as met) whose occupancy is at most max_occupancy; then scheduled = ceil(agents / (1 -
+//! shrinkage)). Zero calls need 0 agents. Occupancy is the one Erlang A reports, carried
+//! (answered) load per agent, load * (1 - p_abandon) / N: abandoned calls keep no agent
+//! busy, so the cap needs at most ceil(load / max_occupancy), the Erlang C count.
 //!
 //! With short patience, the "excl_short_abandons", "short_abandons_ok" and "virtual"
 //! definitions (and "answered") can be met with agents <= load: so many callers hang up that
 //! those who stay are answered quickly. The answer is still the smallest N; callers of the
 //! Python face get a warning.
 
-use crate::erlang_a::{check_inputs, erlang_a, outcome, Outcome, Precision, SlDefinition};
+use crate::erlang_a::{
+    carried_occupancy, check_inputs, erlang_a, outcome, Outcome, Precision, SlDefinition,
+};
 use crate::error::{open_fraction, QueueError, Result};
 use crate::search::{first_meeting, Ladder};
 use crate::sizing::{check_rules, check_service_level, occupancy_floor, offered_load, scheduled};
@@ -26,7 +30,7 @@ pub struct TargetsA {
     pub sl_definition: SlDefinition,
     /// Maximum share of offered calls that abandon, in (0, 1).
     pub abandon_target: Option<f64>,
-    /// Maximum offered load per agent, in (0, 1].
+    /// Maximum carried (answered) load per agent, in (0, 1].
     pub max_occupancy: Option<f64>,
     /// Share of paid time not available for calls, in [0, 1).
     pub shrinkage: f64,
@@ -59,7 +63,7 @@ pub struct StaffingA {
     pub p_abandon: f64,
     /// Mean wait of answered calls at `agents`, seconds.
     pub asa_answered_seconds: f64,
-    /// Carried load per agent: load * (1 - p_abandon) / agents.
+    /// Carried (answered) load per agent: load * (1 - p_abandon) / agents.
     pub occupancy: f64,
 }
 
@@ -85,6 +89,17 @@ impl Ladder for AbandonLadder {
     type State = Outcome;
     fn at(&self, n: u64) -> Outcome {
         self.figures(n, Precision::Screening)
+    }
+}
+
+/// Occupancy over agent counts: the share answered needs no "within t" figure, so screening
+/// gives it exactly.
+struct OccupancyLadder<'a>(&'a AbandonLadder);
+
+impl Ladder for OccupancyLadder<'_> {
+    type State = f64;
+    fn at(&self, n: u64) -> f64 {
+        carried_occupancy(self.0.load, n as f64, self.0.at(n).answered)
     }
 }
 
@@ -184,10 +199,15 @@ pub fn required_agents_a(
     };
     let guess = secant_guess(&ladder, targets);
     let (service_agents, _) = first_meeting(&ladder, 1, guess, meets);
-    let occupancy_agents = targets
-        .max_occupancy
-        .map_or(Ok(0), |occ| occupancy_floor(load, occ))?;
-    let agents = service_agents.max(occupancy_agents);
+    let agents = match targets.max_occupancy {
+        Some(cap) => {
+            // Carried load <= offered load, so the Erlang C count meets the cap.
+            let most = occupancy_floor(load, cap)?.max(service_agents);
+            let within = |_: u64, occupancy: &f64| ties::at_most(*occupancy, cap);
+            first_meeting(&OccupancyLadder(&ladder), service_agents, most, within).0
+        }
+        None => service_agents,
+    };
     let scheduled = scheduled(agents, targets.shrinkage)?;
     let a = erlang_a(
         agents as f64,
@@ -237,8 +257,28 @@ mod tests {
                 t.sl_target
                     .is_none_or(|sl| o.service_level(t.sl_definition) >= sl)
                     && t.abandon_target.is_none_or(|ab| o.p_abandon <= ab)
+                    && t.max_occupancy
+                        .is_none_or(|cap| load * o.answered / n as f64 <= cap)
             })
             .unwrap()
+    }
+
+    #[test]
+    fn occupancy_cap_is_on_the_reported_carried_occupancy() {
+        for &(calls, patience, cap) in &[
+            (500.0, 30.0, 0.95),
+            (600.0, 20.0, 0.9),
+            (100.0, 60.0, 0.7),
+            (2000.0, 10.0, 0.99),
+        ] {
+            let t = TargetsA {
+                max_occupancy: Some(cap),
+                ..targets(Some(0.5), SlDefinition::Virtual, None)
+            };
+            let got = required_agents_a(calls, 180.0, 1800.0, patience, &t).unwrap();
+            assert!(got.occupancy <= cap, "calls {calls}: {got:?}");
+            assert_eq!(got.agents, scan(got.load, 180.0, patience, &t), "{got:?}");
+        }
     }
 
     #[test]

@@ -190,8 +190,10 @@ def test_rules_and_zero_calls():
     r = wfmath.required_agents_a(
         100, AHT, INTERVAL, 120.0, sl_target=0.5, threshold_seconds=20.0, max_occupancy=0.7, shrinkage=0.3
     )
-    assert r.agents == 15  # ceil(10 / 0.7)
-    assert r.scheduled == 22  # ceil(15 / 0.7) = ceil(21.43)
+    # The cap is on carried load: 10 * (1 - p_abandon) / 14 = 0.698 (p_abandon 0.0228), while
+    # offered load alone would ask for ceil(10 / 0.7) = 15.
+    assert r.agents == 14 and r.occupancy <= 0.7 < 10.0 / 14
+    assert r.scheduled == 20  # ceil(14 / 0.7) = 20
     zero = wfmath.required_agents_a(0, AHT, INTERVAL, 120.0, sl_target=0.8, threshold_seconds=20.0)
     assert (zero.agents, zero.scheduled, zero.p_abandon) == (0, 0, 0.0)
 
@@ -242,3 +244,20 @@ def test_bad_agents_rows_are_named_and_can_be_filled():
     sized = wfmath.required_agents_a([10.0, -1.0], AHT, INTERVAL, 60.0, abandon_target=0.05, on_invalid="nan")
     assert sized.agents[1] == -1 and sized.agents[0] > 0
     assert agents.tolist() == [3.0, 0.5, 4.0]  # input untouched
+
+
+@pytest.mark.filterwarnings("ignore::wfmath.StaffingWarning")
+@pytest.mark.parametrize(("calls", "patience", "cap"), [(500, 30.0, 0.95), (600, 20.0, 0.9), (2000, 10.0, 0.99)])
+def test_occupancy_cap_is_on_the_carried_occupancy_it_reports(calls, patience, cap):
+    """The cap limits the occupancy reported (answered load per agent): the fewest agents
+    meeting the target whose occupancy is within the cap, not ceil(offered load / cap)."""
+    r = wfmath.required_agents_a(
+        calls, AHT, INTERVAL, patience, sl_target=0.5, threshold_seconds=20.0, sl_definition="virtual",
+        max_occupancy=cap,
+    )
+    load = calls * AHT / INTERVAL
+    at = ref_a.erlang_a(r.agents, load, AHT, patience, 20.0)
+    below = ref_a.erlang_a(r.agents - 1, load, AHT, patience, 20.0)
+    assert_close(r.occupancy, at["occupancy"], "occupancy")
+    assert at["occupancy"] <= cap and at["sl_virtual"] >= 0.5
+    assert below["occupancy"] > cap or below["sl_virtual"] < 0.5

@@ -246,7 +246,8 @@ impl Fill for StaffingA {
 /// abandon_target : float or array_like, optional
 ///     Highest acceptable share of offered calls that abandon, in (0, 1).
 /// max_occupancy : float or array_like, optional
-///     Cap on load / agents, in (0, 1] (offered load, as for Erlang C).
+///     Cap on the occupancy reported, in (0, 1]: carried (answered) load per agent,
+///     load * (1 - p_abandon) / agents (abandoned calls keep no agent busy).
 /// shrinkage : float or array_like
 ///     Share of scheduled time not on the phones, in [0, 1).
 /// on_invalid : {"raise", "nan"}
