@@ -213,7 +213,7 @@ def test_bad_csv_row_is_named(tmp_path, forecast_csv, line, value, parts):
 
 
 def test_failure_in_a_late_chunk_leaves_no_output(tmp_path, forecast):
-    forecast.loc[250, "aht_seconds"] = 0.0
+    forecast.loc[250, "aht_seconds"] = -1.0
     source = tmp_path / "late.parquet"
     forecast.to_parquet(source)
     (tmp_path / "plan.parquet").write_bytes(b"an older plan")

@@ -170,3 +170,39 @@ def test_rebin_refuses_a_zoned_timestamp_off_the_grid():
     q.loc[5, "interval_start"] += pd.Timedelta(minutes=5)
     with pytest.raises(ValueError, match=r"not aligned to the 15-minute grid.*row 5"):
         wfmath.rebin(q, 60)
+
+
+def a_day(aht_of_quiet_rows):
+    return pd.DataFrame(
+        {
+            "interval_start": pd.date_range("2026-03-02 08:00", periods=4, freq="30min"),
+            "calls": [80.0, 0.0, 0.0, 60.0],
+            "aht_seconds": [240.0, *aht_of_quiet_rows, 180.0],
+        }
+    )
+
+
+def test_a_zero_call_interval_needs_no_aht():
+    busy = wfmath.plan(a_day([200.0, 200.0]), sl_target=0.8, threshold_seconds=20.0)
+    p = wfmath.plan(a_day([0.0, np.nan]), sl_target=0.8, threshold_seconds=20.0)
+    assert p.agents.tolist() == busy.agents.tolist() and p.agents.iloc[1:3].tolist() == [0.0, 0.0]
+    assert p.aht_seconds.iloc[1] == 0.0 and np.isnan(p.aht_seconds.iloc[2])  # the input as given
+    r = wfmath.rollup(p, sl_target=0.8).iloc[0]
+    # No calls, no staff, no SL: the quiet intervals weigh nothing.
+    assert r["aht_seconds"] == (80 * 240 + 60 * 180) / 140
+    assert r["service_level"] == pytest.approx((p.calls * p.service_level).sum() / 140, rel=1e-15)
+    assert (r["intervals"], r["intervals_with_calls"], r["intervals_left_out"]) == (4, 2, 0)
+    pd.testing.assert_frame_equal(wfmath.rollup(p), wfmath.rollup(busy))
+
+
+def test_an_invalid_row_is_left_out_of_its_day_not_the_day():
+    bad = a_day([0.0, 0.0])
+    bad.loc[3, "calls"] = -5.0
+    with pytest.warns(RuntimeWarning, match="1 row"):
+        p = wfmath.plan(bad, sl_target=0.8, threshold_seconds=20.0, on_invalid="nan")
+    r = wfmath.rollup(p, sl_target=0.8).iloc[0]
+    good = p.iloc[:3]
+    assert r["calls"] == 80.0 and r["agent_hours"] == good.agents.sum() * 0.5
+    assert r["service_level"] == pytest.approx(good.service_level.iloc[0], rel=1e-15)
+    assert r["share_intervals_met"] == 1.0
+    assert (r["intervals"], r["intervals_left_out"]) == (4, 1)

@@ -90,7 +90,7 @@ def test_rollup_is_a_ratio_of_sums(forecast):
     assert b["intervals_with_calls"] == 0 and b["agent_hours"] == 0
 
 
-def test_rollup_in_parts_equals_the_whole_and_unknown_rows_stay_unknown(forecast):
+def test_rollup_in_parts_equals_the_whole_and_invalid_rows_are_left_out(forecast):
     bad = forecast.assign(aht_seconds=forecast.aht_seconds.where(forecast.index != 12, -1.0))
     with pytest.warns(RuntimeWarning, match="1 row"):
         p = wfmath.plan(bad, sl_target=0.8, threshold_seconds=20.0, on_invalid="nan")
@@ -100,12 +100,16 @@ def test_rollup_in_parts_equals_the_whole_and_unknown_rows_stay_unknown(forecast
         parts = pd.concat([wfmath.rollup_parts(p.iloc[rows], sl_target=0.8) for rows in pieces])
         pd.testing.assert_frame_equal(wfmath.finish_rollup(parts), whole)
     a, b = whole.loc["a"].iloc[0], whole.loc["b"].iloc[0]
-    # An interval whose staff is unknown leaves its day's staff figures unknown, not understated.
-    assert a["calls"] == 260.0 and np.isnan(a["agent_hours"]) and np.isnan(a["service_level"])
-    assert np.isnan(a["aht_seconds"]) and np.isnan(a["share_intervals_met"])  # its AHT is -1: unknown
-    assert b["agent_hours"] == 0.0
+    # An interval that could not be sized is left out of its day's figures, and counted.
+    rows = p.loc[[11, 13]]
+    assert a["calls"] == 140.0 and a["agent_hours"] == rows.agents.sum() * 0.5
+    assert a["aht_seconds"] == (80 * 240 + 60 * 180) / 140
+    assert a["service_level"] == pytest.approx((rows.calls * rows.service_level).sum() / 140, rel=1e-15)
+    assert (a["intervals"], a["intervals_with_calls"], a["intervals_left_out"]) == (3, 2, 1)
+    assert b["agent_hours"] == 0.0 and b["intervals_left_out"] == 0
     lone = wfmath.rollup(p.loc[[12]])
     assert np.isnan(lone["peak_agents"].iloc[0])  # no peak is known, not -inf
+    assert np.isnan(lone["service_level"].iloc[0]) and lone["intervals_left_out"].iloc[0] == 1
     with pytest.raises(ValueError, match="parts lack column"):
         wfmath.finish_rollup(pd.DataFrame({"calls": [1.0]}))
 

@@ -307,6 +307,8 @@ def plan(
     """
     inputs = _Inputs(frame, columns, interval_seconds)
     calls, aht = inputs.column("calls"), inputs.column("aht_seconds")
+    # A zero-call interval may leave its AHT 0 or blank: no calls, no load, no staff.
+    aht = np.where((calls == 0) & ((aht == 0) | np.isnan(aht)), 1.0, aht)
     targets = {
         "sl_target": inputs.option("sl_target", sl_target),
         "threshold_seconds": inputs.option("threshold_seconds", threshold_seconds),

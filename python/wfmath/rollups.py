@@ -84,6 +84,7 @@ PART_SUMS = (
     "abandon_weighted",
     "met",
     "calls_met",
+    "left_out",
     "rows",
 )
 #: Columns of roll-up parts combined by their maximum.
@@ -118,7 +119,8 @@ def rollup_parts(
         pyarrow) with the sums ``calls``, ``handle_seconds`` (offered workload),
         ``sl_weighted`` and ``sl_calls`` (SL times its calls, and those calls),
         ``asa_weighted`` and ``answered_calls``, ``busy_seconds`` (occupancy times staffed
-        time), ``agent_seconds``, ``with_calls``, ``unstable_intervals``, ``rows``, optional ``scheduled_seconds``,
+        time), ``agent_seconds``, ``with_calls``, ``unstable_intervals``, ``rows``, ``left_out``,
+        optional ``scheduled_seconds``,
         ``abandon_weighted``, ``met`` and ``calls_met``, and the maxima ``peak_agents`` (and ``peak_scheduled``).
 
     Examples
@@ -137,13 +139,11 @@ def rollup_parts(
     names = t.resolve_columns(PLAN_COLUMNS, columns)
     needed = [names["calls"], names["aht_seconds"], names["agents"], "service_level", "asa_seconds"]
     t.require(data, [*needed, "interval_seconds"], "plan")
-    calls_name, agents_name = names["calls"], names["agents"]
+    calls_name, aht_name, agents_name = names["calls"], names["aht_seconds"], names["agents"]
     columns = {name: t.numeric(data, name) for name in (*needed, "interval_seconds")}
-    calls, aht = columns[calls_name], columns[names["aht_seconds"]]
-    # Calls and handle times a plan could not size with (negative, NaN) leave their group's
-    # totals unknown.
-    columns[calls_name] = np.where(np.isfinite(calls) & (calls >= 0), calls, np.nan)
-    columns[names["aht_seconds"]] = np.where(np.isfinite(aht) & (aht > 0), aht, np.nan)
+    calls, aht = columns[calls_name], columns[aht_name]
+    # A zero-call interval needs no AHT (0 or blank): it has no handle time.
+    columns[aht_name] = np.where(calls == 0, 0.0, aht)
     # Each figure is weighted by the calls it is a share or a mean of (intervals without
     # calls weigh nothing): Erlang A plans say which (answered calls, the calls of their SL
     # definition); else all calls.
@@ -161,10 +161,10 @@ def rollup_parts(
     if "occupancy" in data.columns:
         columns["busy_seconds"] = t.numeric(data, "occupancy") * agent_seconds
     else:
-        columns["busy_seconds"] = np.minimum(columns[calls_name] * columns[names["aht_seconds"]], agent_seconds)
+        columns["busy_seconds"] = np.minimum(columns[calls_name] * columns[aht_name], agent_seconds)
     sums: dict[str, str | tuple[str, ...]] = {
         "calls": calls_name,
-        "handle_seconds": ("product", calls_name, names["aht_seconds"]),
+        "handle_seconds": ("product", calls_name, aht_name),
         "sl_weighted": ("product", "sl_calls", "service_level"),
         "sl_calls": "sl_calls",
         "asa_weighted": ("product", "answered_calls", "asa_seconds"),
@@ -174,22 +174,34 @@ def rollup_parts(
         "with_calls": ("positive", calls_name),
         "unstable_intervals": "unstable",
     }
-    maxima = {"peak_agents": agents_name}
+    peaks = {"peak_agents": agents_name}
     if "scheduled" in data.columns:
         columns["scheduled"] = t.numeric(data, "scheduled")
         sums["scheduled_seconds"] = ("product", "scheduled", "interval_seconds")
-        maxima["peak_scheduled"] = "scheduled"
+        peaks["peak_scheduled"] = "scheduled"
     if "p_abandon" in data.columns:
         columns["p_abandon"] = t.numeric(data, "p_abandon")
         sums["abandon_weighted"] = ("product", calls_name, "p_abandon")
     met = _met(data, sl_target, asa_target_seconds)
     if met is not None:
-        calls = columns[calls_name]
-        busy = np.where(np.isnan(calls), np.nan, calls > 0)  # unknown calls: unknown whether met
-        columns["met"] = np.where(busy != 0, met * busy, 0.0)  # intervals without calls have no target
-        columns["met_calls"] = np.where(busy, met * columns[calls_name], 0.0)
+        busy = calls > 0
+        columns["met"] = np.where(busy, met, 0.0)  # intervals without calls have no target
+        columns["met_calls"] = np.where(busy, met * calls, 0.0)
         sums["met"] = "met"
         sums["calls_met"] = "met_calls"
+    # A row the plan could not size (on_invalid="nan": NaN figures) or could not have sized
+    # (negative calls, calls without an AHT) is left out of every figure of its group and
+    # counted: one bad interval must not blank its day.
+    valid = np.isfinite(calls) & (calls >= 0) & ((calls == 0) | (np.isfinite(aht) & (aht > 0)))
+    for values in columns.values():
+        valid &= ~np.isnan(values)
+    columns = {name: np.where(valid, values, 0.0) for name, values in columns.items()}
+    maxima = {}
+    for name, column in peaks.items():
+        columns[name] = np.where(valid, columns[column], np.nan)  # the peak of the rows counted
+        maxima[name] = name
+    columns["left_out"] = (~valid).astype(np.float64)
+    sums["left_out"] = "left_out"
     parts, _ = t.reduce(data, _group_keys(data, names, by, freq), columns, sums, maxima)
     return source.give_back(parts)
 
@@ -224,7 +236,9 @@ def finish_rollup(parts: Any, *, paid_hours_per_fte: float | None = None) -> Any
     source = t.as_frame(parts, "parts")
     present = [c for c in source.data.columns if c in PART_SUMS + PART_PEAKS]
     missing = [
-        c for c in ("calls", "handle_seconds", "sl_weighted", "asa_weighted", "agent_seconds") if c not in present
+        c
+        for c in ("calls", "handle_seconds", "sl_weighted", "asa_weighted", "agent_seconds", "left_out")
+        if c not in present
     ]
     if missing:
         raise ValueError(f"parts lack column(s) {', '.join(map(repr, missing))}: pass what rollup_parts returns")
@@ -255,6 +269,7 @@ def finish_rollup(parts: Any, *, paid_hours_per_fte: float | None = None) -> Any
     out["intervals"] = g["rows"].astype(np.int64)
     out["intervals_with_calls"] = g["with_calls"].astype(np.int64)
     out["unstable_intervals"] = g["unstable_intervals"].astype(np.int64)
+    out["intervals_left_out"] = g["left_out"].astype(np.int64)
     if "met" in g:
         out["share_intervals_met"] = t.ratio(g["met"], g["with_calls"])
         out["share_calls_met"] = t.ratio(g["calls_met"], g["calls"])
@@ -302,8 +317,11 @@ def rollup(
         calls; over the intervals whose ASA is finite), ``occupancy`` (busy / staffed time:
         the workload carried, so never above 1), ``agent_hours``, ``peak_agents``,
         ``intervals``, ``intervals_with_calls``, ``unstable_intervals`` (Erlang C intervals
-        with agents <= load: infinite ASA, left out of ``asa_seconds``) and,
-        with targets, ``share_intervals_met`` and ``share_calls_met`` (over intervals with calls).
+        with agents <= load: infinite ASA, left out of ``asa_seconds``), ``intervals_left_out``
+        and, with targets, ``share_intervals_met`` and ``share_calls_met`` (over intervals with
+        calls). An interval with calls but no staff or figures (a row the plan gave NaN), or
+        with negative calls, is left out of every figure of its group and counted in
+        ``intervals_left_out`` (it stays in ``intervals``); a zero-call interval needs no AHT.
 
     Examples
     --------
