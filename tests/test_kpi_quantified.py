@@ -19,13 +19,16 @@ AGENTS = np.array([0.0, 7.0, 19.0, 45.0, 38.0, 14.0])
 
 
 def by_hand(calls, aht, agents):
-    """Day SL, ASA and occupancy from direct engine calls, aggregated as DOMAIN says."""
+    """Day SL, ASA and occupancy from direct engine calls, aggregated as DOMAIN says; the ASA over
+    the intervals whose queue is stable (agents > load)."""
     load = calls * aht / IV
     busy = calls > 0
     sl = np.array([wfmath.service_level(n, a, h, 20.0) for n, a, h in zip(agents, load, aht)])
     wait = np.array([wfmath.asa(n, a, h) for n, a, h in zip(agents, load, aht)])
+    stable = busy & (agents > load)
     occ = np.minimum(load, agents).sum() / agents.sum()  # handle time / staffed time; overloaded agents are busy 100%
-    return (sl[busy] * calls[busy]).sum() / calls[busy].sum(), (wait[busy] * calls[busy]).sum() / calls[busy].sum(), occ
+    day_sl = (sl[busy] * calls[busy]).sum() / calls[busy].sum()
+    return day_sl, (wait[stable] * calls[stable]).sum() / calls[stable].sum(), occ
 
 
 # ---------------------------------------------------------------- what-if
@@ -109,10 +112,14 @@ def test_more_volume_costs_sl_and_staff():
     assert r.change.required_hours > 0
 
 
-def test_understaffed_interval_has_infinite_asa():
+def test_understaffed_interval_is_counted_and_leaves_the_asa_of_the_others():
     r = kpi.what_if({"calls": [100.0, 50.0], "aht_seconds": 180.0, "agents": [10.0, 8.0]}, **TARGETS)
-    assert r.base.asa_seconds == math.inf  # 10 agents for 10 Erlangs: the queue grows without bound
+    assert r.intervals["base"]["asa_seconds"].iloc[0] == math.inf  # 10 agents for 10 Erlangs: no bound
+    assert r.base.unstable_intervals == 1
+    assert r.base.asa_seconds == wfmath.asa(8.0, 5.0, 180.0)  # the stable interval's
     assert r.intervals["base"]["service_level"].iloc[0] == 0.0
+    sl = 50 * wfmath.service_level(8.0, 5.0, 180.0, 20.0) / 150
+    assert r.base.service_level == pytest.approx(sl, rel=1e-14)
 
 
 def test_dataframe_plan_keeps_its_index_and_is_not_mutated():

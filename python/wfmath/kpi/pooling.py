@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+import wfmath
 from wfmath.kpi._intervals import DayMetrics, PlanLike, plan_staff, read_plan, roll_up
 
 __all__ = ["Pooling", "pooling_gain"]
@@ -116,7 +117,7 @@ def pooling_gain(
     agents = np.stack([plan_staff(iv, **targets) for iv in plans.values()])
     index = next(iter(plans.values())).index
     # Concatenated, the queue-intervals roll up exactly as the separate queues do together.
-    flat = pd.MultiIndex.from_product([list(plans), index], names=["queue", "interval"])
+    flat = pd.MultiIndex.from_product([list(plans), range(len(index))], names=["queue", "slot"])
     separate, separate_frame = roll_up(
         calls.ravel(),
         aht.ravel(),
@@ -130,16 +131,15 @@ def pooling_gain(
     # Where no queue has calls the load is 0 whatever the AHT; any positive AHT will do there.
     pooled_aht = np.where(busy, (calls * aht).sum(axis=0) / divisor, aht.mean(axis=0))
     pooled, pooled_frame = roll_up(total, pooled_aht, agents.sum(axis=0), shrinkage=shrinkage, index=index, **targets)
-    per_queue = {
-        name: separate_frame[name].to_numpy().reshape(calls.shape) for name in ("service_level", "required_agents")
-    }
-    separate_sl = (calls * per_queue["service_level"]).sum(axis=0) / divisor
+    # Each interval's SL over the queues: the queues' figures rolled up by interval.
+    queue_intervals = separate_frame.reset_index().assign(interval_seconds=interval_seconds)
+    by_slot = wfmath.rollup(queue_intervals, freq=None, by="slot")
     intervals = pd.DataFrame(
         {
             "agents": agents.sum(axis=0),
-            "separate_required_agents": per_queue["required_agents"].sum(axis=0),
+            "separate_required_agents": separate_frame["required_agents"].to_numpy().reshape(calls.shape).sum(axis=0),
             "pooled_required_agents": pooled_frame["required_agents"].to_numpy(),
-            "separate_service_level": np.where(busy, separate_sl, np.nan),
+            "separate_service_level": by_slot["service_level"].to_numpy(),
             "pooled_service_level": np.where(busy, pooled_frame["service_level"].to_numpy(), np.nan),
         },
         index=index,

@@ -99,7 +99,7 @@ def what_if(
     ------
     ValueError
         A missing plan column, a negative or non-finite factor, or invalid plan values
-        (``wfmath.InvalidInputError`` from the engine).
+        (named with the column and the row, as :func:`wfmath.evaluate` names them).
 
     Examples
     --------
