@@ -92,23 +92,44 @@ class Intervals:
     index: pd.Index
 
 
-def read_plan(plan: PlanLike, *, need_agents: bool = False) -> Intervals:
-    """Columns ``calls``, ``aht_seconds`` and (optional unless needed) ``agents`` of a plan.
+def read_plan(plan: PlanLike, *, need_agents: bool = False, name: str = "plan") -> Intervals:
+    """Columns ``calls``, ``aht_seconds`` and (optional unless needed) ``agents`` of a plan,
+    the parameter `name`.
 
     Scalars broadcast against the arrays, so ``{"calls": calls, "aht_seconds": 240.0}`` works.
     """
-    if any(name in plan for name in ("p_abandon", "patience_seconds")):
+    if not isinstance(plan, (pd.DataFrame, Mapping)):
+        raise TypeError(
+            f"{name} must be a pandas DataFrame or a mapping of column name to values, "
+            f"got {type(plan).__name__} {plan!r:.50}"
+        )
+    if any(column in plan for column in ("p_abandon", "patience_seconds")):
         raise ValueError("this plan is Erlang A (callers abandon); the kpi what-ifs and diagnosis model Erlang C")
     wanted = ["calls", "aht_seconds"] + (["agents"] if need_agents or "agents" in plan else [])
-    for name in wanted:
-        if name not in plan:
-            raise ValueError(f"plan lacks column {name!r} (has {', '.join(map(str, plan.keys()))})")
-    columns = np.broadcast_arrays(*(np.asarray(plan[name], dtype=np.float64) for name in wanted))
+    for column in wanted:
+        if column not in plan:
+            raise ValueError(f"{name} lacks column {column!r} (has {', '.join(map(str, plan.keys()))})")
+    columns = np.broadcast_arrays(*(np.asarray(plan[column], dtype=np.float64) for column in wanted))
     if columns[0].ndim > 1:
         raise ValueError(f"plan columns must be one-dimensional (one value per interval), got shape {columns[0].shape}")
     columns = [np.atleast_1d(c).copy() for c in columns]
     index = plan.index if isinstance(plan, pd.DataFrame) else pd.RangeIndex(len(columns[0]), name="interval")
     return Intervals(columns[0], columns[1], columns[2] if len(columns) == 3 else None, index)
+
+
+def check_fraction(name: str, value: npt.ArrayLike, bounds: str = "[0, 1]") -> FloatArray:
+    """`value` as floats, unless it is not a real number (TypeError) or one of its values lies
+    outside `bounds`, "[0, 1]", "[0, 1)" or "(0, 1)" (ValueError naming it)."""
+    values = np.asarray(value)
+    if values.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be a fraction (a real number), got {value!r:.50}")
+    values = values.astype(np.float64)
+    above_low = values > 0 if bounds[0] == "(" else values >= 0
+    below_high = values < 1 if bounds[-1] == ")" else values <= 1
+    outside = ~(above_low & below_high)
+    if outside.any():
+        raise ValueError(f"{name} must be a fraction in {bounds}, got {float(values[outside].flat[0])!r}")
+    return values
 
 
 def check_factor(name: str, value: float) -> None:

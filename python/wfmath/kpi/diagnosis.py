@@ -26,7 +26,7 @@ from itertools import permutations
 
 import pandas as pd
 
-from wfmath.kpi._intervals import Intervals, PlanLike, day, evaluated, plan_staff, read_plan
+from wfmath.kpi._intervals import Intervals, PlanLike, check_fraction, day, evaluated, plan_staff, read_plan
 
 __all__ = ["DRIVERS", "SlDiagnosis", "diagnose_sl_miss"]
 
@@ -159,9 +159,12 @@ def diagnose_sl_miss(
 
     Raises
     ------
+    TypeError
+        A plan or actual that is not a DataFrame or mapping, or a fraction that is no number.
     ValueError
         Plan and actual over different intervals, a plan without agents and no target, an
-        unknown method or order.
+        unknown method or order, `sl_target` outside (0, 1) or `measured_service_level`
+        outside [0, 1].
 
     Examples
     --------
@@ -180,7 +183,13 @@ def diagnose_sl_miss(
         raise ValueError(f"method must be 'shapley' or 'sequential', got {method!r}")
     if sorted(order) != sorted(DRIVERS):
         raise ValueError(f"order must be a permutation of {DRIVERS}, got {tuple(order)!r}")
-    planned, observed = read_plan(plan), read_plan(actual, need_agents=True)
+    for name, fraction, bounds in (
+        ("sl_target", sl_target, "(0, 1)"),
+        ("measured_service_level", measured_service_level, "[0, 1]"),
+    ):
+        if fraction is not None:
+            check_fraction(name, fraction, bounds)
+    planned, observed = read_plan(plan), read_plan(actual, need_agents=True, name="actual")
     if len(planned.calls) != len(observed.calls):
         lengths = f"{len(planned.calls)} and {len(observed.calls)}"
         raise ValueError(f"plan and actual must cover the same intervals, got {lengths}")

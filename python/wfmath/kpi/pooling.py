@@ -17,7 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 
 import wfmath
-from wfmath.kpi._intervals import DayMetrics, PlanLike, plan_staff, read_plan, roll_up
+from wfmath.kpi._intervals import DayMetrics, PlanLike, check_fraction, plan_staff, read_plan, roll_up
 
 __all__ = ["Pooling", "pooling_gain"]
 
@@ -92,8 +92,11 @@ def pooling_gain(
 
     Raises
     ------
+    TypeError
+        `queues` not a mapping, or a queue's plan not a DataFrame or mapping.
     ValueError
-        Fewer than two queues, or queues over different numbers of intervals.
+        Fewer than two queues, queues over different numbers of intervals, `sl_target`
+        outside (0, 1) or `shrinkage` outside [0, 1).
 
     Examples
     --------
@@ -105,10 +108,14 @@ def pooling_gain(
     >>> r.saved_required_hours, round(r.service_level_gain, 3)
     (3.0, 0.115)
     """
+    if not isinstance(queues, Mapping):
+        raise TypeError(f"queues must be a mapping of queue name to plan, got {type(queues).__name__} {queues!r:.50}")
     if len(queues) < 2:
         raise ValueError(f"pooling needs at least two queues, got {len(queues)}")
     targets = {"interval_seconds": interval_seconds, "sl_target": sl_target, "threshold_seconds": threshold_seconds}
-    plans = {name: read_plan(plan) for name, plan in queues.items()}
+    check_fraction("sl_target", sl_target, "(0, 1)")
+    check_fraction("shrinkage", shrinkage, "[0, 1)")
+    plans = {name: read_plan(plan, name=f"queues[{name!r}]") for name, plan in queues.items()}
     lengths = {name: len(iv.calls) for name, iv in plans.items()}
     if len(set(lengths.values())) > 1:
         raise ValueError(f"queues must cover the same intervals, got lengths {lengths}")
