@@ -127,3 +127,20 @@ def test_findings_are_structured():
 def test_bad_scorecards_raise(card, error, message):
     with pytest.raises(error, match=message):
         kpi.audit_scorecard(card)
+
+
+@pytest.mark.parametrize(
+    ("card", "message"),
+    [
+        ("aht", r"^scorecard must be a list of KPI ids or a mapping .*, got str 'aht': put one KPI in a list$"),
+        (None, "^scorecard must be a list of KPI ids or a mapping of KPI id to weight, got NoneType None$"),
+        (5, "got int 5$"),
+        (b"aht", "got bytes b'aht'$"),
+        (["aht", 5], r"^scorecard entries must be KPI ids \(str\) or Kpi, got int 5$"),
+        ({None: 1.0}, r"^scorecard entries must be KPI ids \(str\) or Kpi, got NoneType None$"),
+    ],
+)
+def test_a_card_of_the_wrong_type_is_a_type_error(card, message):
+    with pytest.raises(TypeError, match=message):
+        kpi.audit_scorecard(card)
+    assert kpi.audit_scorecard(["aht", "fcr"]) == kpi.audit_scorecard(("aht", "fcr"))  # any iterable of ids

@@ -19,13 +19,16 @@ AGENTS = np.array([0.0, 7.0, 19.0, 45.0, 38.0, 14.0])
 
 
 def by_hand(calls, aht, agents):
-    """Day SL, ASA and occupancy from direct engine calls, aggregated as DOMAIN says."""
+    """Day SL, ASA and occupancy from direct engine calls, aggregated as DOMAIN says; the ASA over
+    the intervals whose queue is stable (agents > load)."""
     load = calls * aht / IV
     busy = calls > 0
     sl = np.array([wfmath.service_level(n, a, h, 20.0) for n, a, h in zip(agents, load, aht)])
     wait = np.array([wfmath.asa(n, a, h) for n, a, h in zip(agents, load, aht)])
+    stable = busy & (agents > load)
     occ = np.minimum(load, agents).sum() / agents.sum()  # handle time / staffed time; overloaded agents are busy 100%
-    return (sl[busy] * calls[busy]).sum() / calls[busy].sum(), (wait[busy] * calls[busy]).sum() / calls[busy].sum(), occ
+    day_sl = (sl[busy] * calls[busy]).sum() / calls[busy].sum()
+    return day_sl, (wait[stable] * calls[stable]).sum() / calls[stable].sum(), occ
 
 
 # ---------------------------------------------------------------- what-if
@@ -109,10 +112,14 @@ def test_more_volume_costs_sl_and_staff():
     assert r.change.required_hours > 0
 
 
-def test_understaffed_interval_has_infinite_asa():
+def test_understaffed_interval_is_counted_and_leaves_the_asa_of_the_others():
     r = kpi.what_if({"calls": [100.0, 50.0], "aht_seconds": 180.0, "agents": [10.0, 8.0]}, **TARGETS)
-    assert r.base.asa_seconds == math.inf  # 10 agents for 10 Erlangs: the queue grows without bound
+    assert r.intervals["base"]["asa_seconds"].iloc[0] == math.inf  # 10 agents for 10 Erlangs: no bound
+    assert r.base.unstable_intervals == 1
+    assert r.base.asa_seconds == wfmath.asa(8.0, 5.0, 180.0)  # the stable interval's
     assert r.intervals["base"]["service_level"].iloc[0] == 0.0
+    sl = 50 * wfmath.service_level(8.0, 5.0, 180.0, 20.0) / 150
+    assert r.base.service_level == pytest.approx(sl, rel=1e-14)
 
 
 def test_dataframe_plan_keeps_its_index_and_is_not_mutated():
@@ -132,7 +139,11 @@ def test_dataframe_plan_keeps_its_index_and_is_not_mutated():
         ({"calls": CALLS}, {}, "plan lacks column 'aht_seconds'"),
         ({"calls": CALLS, "aht_seconds": AHT}, {"volume_factor": -0.1}, "volume_factor must be a finite number >= 0"),
         ({"calls": CALLS, "aht_seconds": AHT}, {"staff_factor": math.inf}, "staff_factor must be"),
-        ({"calls": CALLS, "aht_seconds": AHT}, {"scenario_shrinkage": 1.0}, r"scenario_shrinkage must be in \[0, 1\)"),
+        (
+            {"calls": CALLS, "aht_seconds": AHT},
+            {"scenario_shrinkage": 1.0},
+            r"scenario_shrinkage must be a fraction in \[0, 1\)",
+        ),
         ({"calls": [[1.0, 2.0]], "aht_seconds": 200.0}, {}, "one-dimensional"),
     ],
 )
@@ -187,7 +198,8 @@ def test_no_repeats_without_repeat_factor():
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "message"), [({"fcr": 1.2}, "fcr must be fractions"), ({"repeat_factor": -1}, "repeat_factor")]
+    ("kwargs", "message"),
+    [({"fcr": 1.2}, r"fcr must be a fraction in \[0, 1\], got 1.2"), ({"repeat_factor": -1}, "repeat_factor")],
 )
 def test_quality_loop_rejects_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -361,5 +373,70 @@ def test_plan_without_agents_is_sized_and_frame_reports_points():
 def test_diagnosis_rejects_bad_input(plan, kwargs, message):
     with pytest.raises(ValueError, match=message):
         kpi.diagnose_sl_miss(plan, PLAN, interval_seconds=IV, threshold_seconds=20.0, **kwargs)
-    with pytest.raises(ValueError, match="plan lacks column 'agents'"):
+    with pytest.raises(ValueError, match="actual lacks column 'agents'"):
         kpi.diagnose_sl_miss(PLAN, {"calls": CALLS, "aht_seconds": AHT}, interval_seconds=IV, threshold_seconds=20.0)
+
+
+# ---------------------------------------------------------------- argument checks
+
+QUANTIFIED = {
+    "what_if": lambda plan, **kw: kpi.what_if(plan, **TARGETS, **kw),
+    "quality_loop": lambda plan, **kw: kpi.quality_loop(plan, fcr=0.8, repeat_factor=1.0, **TARGETS, **kw),
+    "pooling_gain": lambda plan, **kw: kpi.pooling_gain({"a": plan, "b": PLAN}, **TARGETS, **kw),
+    "diagnose_sl_miss": lambda plan, **kw: kpi.diagnose_sl_miss(
+        plan, PLAN, interval_seconds=IV, threshold_seconds=20.0, **kw
+    ),
+}
+
+
+@pytest.mark.parametrize("function", QUANTIFIED)
+@pytest.mark.parametrize(
+    ("plan", "shown"), [(None, "NoneType None"), ([1, 2, 3], r"list \[1, 2, 3\]"), ("calls", "str")]
+)
+def test_a_plan_that_is_no_table_is_a_type_error_naming_it(function, plan, shown):
+    name = "queues\\['a'\\]" if function == "pooling_gain" else "plan"
+    with pytest.raises(TypeError, match=f"^{name} must be a pandas DataFrame or a mapping .*, got {shown}"):
+        QUANTIFIED[function](plan)
+
+
+def test_actual_and_queues_are_named_too():
+    with pytest.raises(TypeError, match="^actual must be a pandas DataFrame"):
+        kpi.diagnose_sl_miss(PLAN, [1.0], interval_seconds=IV, threshold_seconds=20.0)
+    with pytest.raises(TypeError, match=r"^queues must be a mapping of queue name to plan, got list \["):
+        kpi.pooling_gain([PLAN, PLAN], **TARGETS)
+
+
+@pytest.mark.parametrize(
+    ("function", "kwargs", "error", "message"),
+    [
+        (
+            "diagnose_sl_miss",
+            {"measured_service_level": 1.5},
+            ValueError,
+            r"measured_service_level .* \[0, 1\], got 1.5",
+        ),
+        ("diagnose_sl_miss", {"measured_service_level": -0.1}, ValueError, "measured_service_level"),
+        ("diagnose_sl_miss", {"measured_service_level": "0.8"}, TypeError, "measured_service_level must be a fraction"),
+        ("diagnose_sl_miss", {"sl_target": 80.0}, ValueError, r"^sl_target must be a fraction in \(0, 1\), got 80.0$"),
+        ("what_if", {"shrinkage": [0.2, 1.3]}, ValueError, r"^shrinkage must be a fraction in \[0, 1\), got 1.3$"),
+        ("what_if", {"scenario_shrinkage": np.nan}, ValueError, r"^scenario_shrinkage .*, got nan$"),
+        ("quality_loop", {"shrinkage": 1.0}, ValueError, r"^shrinkage must be a fraction in \[0, 1\), got 1.0$"),
+        ("pooling_gain", {"shrinkage": -0.1}, ValueError, r"^shrinkage must be a fraction in \[0, 1\), got -0.1$"),
+    ],
+)
+def test_every_fraction_is_checked(function, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        QUANTIFIED[function](PLAN, **kwargs)
+
+
+@pytest.mark.parametrize("function", ["what_if", "quality_loop", "pooling_gain"])
+@pytest.mark.parametrize(("target", "error"), [(0.0, ValueError), (1.0, ValueError), ("0.8", TypeError)])
+def test_sl_target_is_a_fraction_in_the_open_unit_interval(function, target, error):
+    kwargs = {**TARGETS, "sl_target": target}
+    calls = {
+        "what_if": lambda: kpi.what_if(PLAN, **kwargs),
+        "quality_loop": lambda: kpi.quality_loop(PLAN, fcr=0.8, repeat_factor=1.0, **kwargs),
+        "pooling_gain": lambda: kpi.pooling_gain({"a": PLAN, "b": PLAN}, **kwargs),
+    }
+    with pytest.raises(error, match="^sl_target must be a fraction"):
+        calls[function]()

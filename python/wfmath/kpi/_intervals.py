@@ -1,8 +1,9 @@
 """Interval plans in, day roll-ups out: the shared ground of the quantified interactions.
 
-Every queueing number comes from the engine (``wfmath.required_agents``, ``service_level``,
-``asa``, ``occupancy``); this module only reads plans and aggregates the way DOMAIN demands:
-SL and ASA weighted by calls (zero-call intervals weigh nothing), occupancy by staffed time.
+Every figure comes from the package's one path: the engine's interval figures through
+:func:`wfmath.evaluate` (and the requirement through :func:`wfmath.plan`), rolled up by
+:func:`wfmath.rollup`: SL and ASA weighted by calls (zero-call intervals weigh nothing),
+occupancy by staffed time, ties to the target decided as the core decides them.
 """
 
 from __future__ import annotations
@@ -39,8 +40,11 @@ class DayMetrics:
     service_level : float
         Calls-weighted mean of the interval SLs (fraction); NaN without calls.
     asa_seconds : float
-        Calls-weighted mean of the interval ASAs, seconds; infinite when an interval with calls
-        has no more agents than Erlangs (the Erlang C queue grows without bound).
+        Calls-weighted mean of the interval ASAs, seconds, over the intervals whose Erlang C
+        queue is stable; NaN when none is.
+    unstable_intervals : int
+        Intervals with calls and no more agents than Erlangs: the Erlang C queue grows without
+        bound (ASA infinite, SL 0); their SL counts, their ASA is left out of ``asa_seconds``.
     occupancy : float
         Handle time over staffed time: interval occupancies weighted by agents (fraction).
     intervals_meeting_target : float
@@ -64,6 +68,7 @@ class DayMetrics:
     staffed_hours: float
     service_level: float
     asa_seconds: float
+    unstable_intervals: int
     occupancy: float
     intervals_meeting_target: float
     required_hours: float
@@ -87,18 +92,24 @@ class Intervals:
     index: pd.Index
 
 
-def read_plan(plan: PlanLike, *, need_agents: bool = False) -> Intervals:
-    """Columns ``calls``, ``aht_seconds`` and (optional unless needed) ``agents`` of a plan.
+def read_plan(plan: PlanLike, *, need_agents: bool = False, name: str = "plan") -> Intervals:
+    """Columns ``calls``, ``aht_seconds`` and (optional unless needed) ``agents`` of a plan,
+    the parameter `name`.
 
     Scalars broadcast against the arrays, so ``{"calls": calls, "aht_seconds": 240.0}`` works.
     """
-    if any(name in plan for name in ("p_abandon", "patience_seconds")):
+    if not isinstance(plan, (pd.DataFrame, Mapping)):
+        raise TypeError(
+            f"{name} must be a pandas DataFrame or a mapping of column name to values, "
+            f"got {type(plan).__name__} {plan!r:.50}"
+        )
+    if any(column in plan for column in ("p_abandon", "patience_seconds")):
         raise ValueError("this plan is Erlang A (callers abandon); the kpi what-ifs and diagnosis model Erlang C")
     wanted = ["calls", "aht_seconds"] + (["agents"] if need_agents or "agents" in plan else [])
-    for name in wanted:
-        if name not in plan:
-            raise ValueError(f"plan lacks column {name!r} (has {', '.join(map(str, plan.keys()))})")
-    columns = np.broadcast_arrays(*(np.asarray(plan[name], dtype=np.float64) for name in wanted))
+    for column in wanted:
+        if column not in plan:
+            raise ValueError(f"{name} lacks column {column!r} (has {', '.join(map(str, plan.keys()))})")
+    columns = np.broadcast_arrays(*(np.asarray(plan[column], dtype=np.float64) for column in wanted))
     if columns[0].ndim > 1:
         raise ValueError(f"plan columns must be one-dimensional (one value per interval), got shape {columns[0].shape}")
     columns = [np.atleast_1d(c).copy() for c in columns]
@@ -106,16 +117,25 @@ def read_plan(plan: PlanLike, *, need_agents: bool = False) -> Intervals:
     return Intervals(columns[0], columns[1], columns[2] if len(columns) == 3 else None, index)
 
 
+def check_fraction(name: str, value: npt.ArrayLike, bounds: str = "[0, 1]") -> FloatArray:
+    """`value` as floats, unless it is not a real number (TypeError) or one of its values lies
+    outside `bounds`, "[0, 1]", "[0, 1)" or "(0, 1)" (ValueError naming it)."""
+    values = np.asarray(value)
+    if values.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be a fraction (a real number), got {value!r:.50}")
+    values = values.astype(np.float64)
+    above_low = values > 0 if bounds[0] == "(" else values >= 0
+    below_high = values < 1 if bounds[-1] == ")" else values <= 1
+    outside = ~(above_low & below_high)
+    if outside.any():
+        raise ValueError(f"{name} must be a fraction in {bounds}, got {float(values[outside].flat[0])!r}")
+    return values
+
+
 def check_factor(name: str, value: float) -> None:
     """Raise unless ``value`` is a finite number >= 0."""
     if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
         raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-
-
-def calls_weighted(calls: FloatArray, values: FloatArray) -> float:
-    """Calls-weighted mean of per-interval values; intervals without calls carry no weight."""
-    busy = calls > 0
-    return float(np.average(values[busy], weights=calls[busy])) if busy.any() else math.nan
 
 
 def plan_staff(
@@ -132,12 +152,26 @@ def plan_staff(
     return np.asarray(r.agents, dtype=np.float64)
 
 
-def day_service_level(
-    calls: FloatArray, aht_seconds: FloatArray, agents: FloatArray, *, interval_seconds: float, threshold_seconds: float
-) -> float:
-    """The calls-weighted SL of a day, from the engine's interval SLs."""
-    load = wfmath.offered_load(calls, aht_seconds, interval_seconds)
-    return calls_weighted(calls, wfmath.service_level(agents, load, aht_seconds, threshold_seconds))
+def evaluated(
+    calls: FloatArray,
+    aht_seconds: FloatArray,
+    agents: FloatArray,
+    *,
+    interval_seconds: float,
+    threshold_seconds: float,
+    index: pd.Index | None = None,
+) -> pd.DataFrame:
+    """The engine's interval figures (Erlang C) at the staff given, by :func:`wfmath.evaluate`.
+
+    ``agents`` may be real-valued: a what-if's 10% fewer agents is a fractional average staff.
+    """
+    frame = pd.DataFrame({"calls": calls, "aht_seconds": aht_seconds, "agents": agents}, index=index)
+    return wfmath.evaluate(frame, threshold_seconds=threshold_seconds, interval_seconds=interval_seconds)
+
+
+def day(intervals: pd.DataFrame, *, sl_target: float | None = None) -> pd.Series:
+    """An evaluated or planned day rolled up to one row by :func:`wfmath.rollup`."""
+    return wfmath.rollup(intervals, freq=None, by=None, sl_target=sl_target).iloc[0]
 
 
 def roll_up(
@@ -151,43 +185,42 @@ def roll_up(
     shrinkage: npt.ArrayLike,
     index: pd.Index,
 ) -> tuple[DayMetrics, pd.DataFrame]:
-    """Interval metrics from the engine, and their roll-up to the day.
-
-    ``agents`` may be real-valued: a what-if's 10% fewer agents is a fractional average staff.
-    """
-    load = wfmath.offered_load(calls, aht_seconds, interval_seconds)
-    sl = wfmath.service_level(agents, load, aht_seconds, threshold_seconds)
-    wait = wfmath.asa(agents, load, aht_seconds)
-    occ = wfmath.occupancy(agents, load)
-    targets = {"sl_target": sl_target, "threshold_seconds": threshold_seconds, "shrinkage": shrinkage}
-    need = wfmath.required_agents(calls, aht_seconds, interval_seconds, **targets)
-    busy = calls > 0
-    hours = interval_seconds / 3600.0
-    meets = sl >= sl_target - wfmath.TIE_RTOL * sl_target  # the engine's own tie rule
-    day = DayMetrics(
-        calls=float(calls.sum()),
-        aht_seconds=calls_weighted(calls, aht_seconds),
-        workload_hours=float(load.sum() * hours),
-        staffed_hours=float(agents.sum() * hours),
-        service_level=calls_weighted(calls, sl),
-        asa_seconds=calls_weighted(calls, wait),
-        occupancy=float(np.average(occ, weights=agents)) if agents.sum() > 0 else math.nan,
-        intervals_meeting_target=float(meets[busy].mean()) if busy.any() else math.nan,
-        required_hours=float(need.agents.sum() * hours),
-        scheduled_hours=float(need.scheduled.sum() * hours),
+    """Interval figures at the plan's staff and at the requirement, and their roll-up to the day."""
+    scored = evaluated(
+        calls, aht_seconds, agents, interval_seconds=interval_seconds, threshold_seconds=threshold_seconds, index=index
+    )
+    demand = pd.DataFrame(
+        {"calls": calls, "aht_seconds": aht_seconds, "shrinkage": np.broadcast_to(shrinkage, calls.shape)}, index=index
+    )
+    sized = wfmath.plan(
+        demand, interval_seconds=interval_seconds, sl_target=sl_target, threshold_seconds=threshold_seconds
+    )
+    at_staff, at_need = day(scored, sl_target=sl_target), day(sized)
+    metrics = DayMetrics(
+        calls=float(at_staff["calls"]),
+        aht_seconds=float(at_staff["aht_seconds"]),
+        workload_hours=float(at_staff["workload_hours"]),
+        staffed_hours=float(at_staff["agent_hours"]),
+        service_level=float(at_staff["service_level"]),
+        asa_seconds=float(at_staff["asa_seconds"]),
+        unstable_intervals=int(at_staff["unstable_intervals"]),
+        occupancy=float(at_staff["occupancy"]),
+        intervals_meeting_target=float(at_staff["share_intervals_met"]),
+        required_hours=float(at_need["agent_hours"]),
+        scheduled_hours=float(at_need["scheduled_hours"]),
     )
     frame = pd.DataFrame(
         {
             "calls": calls,
             "aht_seconds": aht_seconds,
-            "load_erlangs": load,
+            "load_erlangs": scored["load"].to_numpy(),
             "agents": agents,
-            "service_level": sl,
-            "asa_seconds": wait,
-            "occupancy": occ,
-            "required_agents": need.agents,
-            "scheduled_agents": need.scheduled,
+            "service_level": scored["service_level"].to_numpy(),
+            "asa_seconds": scored["asa_seconds"].to_numpy(),
+            "occupancy": scored["occupancy"].to_numpy(),
+            "required_agents": sized["agents"].to_numpy(),
+            "scheduled_agents": sized["scheduled"].to_numpy(),
         },
         index=index,
     )
-    return day, frame
+    return metrics, frame

@@ -140,9 +140,23 @@ def _counterweight(k: Kpi, card: Mapping[str, float], weighted: bool) -> Finding
     return None
 
 
+def _kpi_id(entry: object) -> str:
+    if isinstance(entry, Kpi):
+        return entry.id
+    if not isinstance(entry, str):
+        raise TypeError(f"scorecard entries must be KPI ids (str) or Kpi, got {type(entry).__name__} {entry!r:.50}")
+    return get_kpi(entry).id
+
+
 def _read_card(scorecard: Iterable[str | Kpi] | Mapping[str, float]) -> tuple[dict[str, float], bool]:
+    if isinstance(scorecard, (str, bytes)) or not isinstance(scorecard, Iterable):
+        raise TypeError(
+            "scorecard must be a list of KPI ids or a mapping of KPI id to weight, "
+            f"got {type(scorecard).__name__} {scorecard!r:.50}"
+            + (": put one KPI in a list" if isinstance(scorecard, str) else "")
+        )
     if isinstance(scorecard, Mapping):
-        card = {get_kpi(k.id if isinstance(k, Kpi) else k).id: w for k, w in scorecard.items()}
+        card = {_kpi_id(k): w for k, w in scorecard.items()}
         for k, w in card.items():
             if isinstance(w, bool) or not isinstance(w, (int, float)) or not math.isfinite(w) or w < 0:
                 raise ValueError(f"scorecard weight of {k!r} must be a finite number >= 0, got {w!r}")
@@ -151,7 +165,7 @@ def _read_card(scorecard: Iterable[str | Kpi] | Mapping[str, float]) -> tuple[di
         return card, True
     card = {}
     for k in scorecard:
-        kpi_id = get_kpi(k.id if isinstance(k, Kpi) else k).id
+        kpi_id = _kpi_id(k)
         if kpi_id in card:
             raise ValueError(f"scorecard lists {kpi_id!r} twice")
         card[kpi_id] = 1.0
@@ -176,6 +190,9 @@ def audit_scorecard(scorecard: Iterable[str | Kpi] | Mapping[str, float]) -> lis
 
     Raises
     ------
+    TypeError
+        A card that is not a list or mapping (a single string included), or an entry that is
+        not a KPI id or :class:`Kpi`.
     KeyError
         A KPI not in the catalog.
     ValueError

@@ -2,8 +2,9 @@
 
 The day's SL is a function v of three drivers, each at its planned or its actual value:
 volume (calls per interval), AHT (per interval) and staff (agents on the phones per interval).
-v is the calls-weighted day SL from the engine's Erlang C interval SLs, weighted by the calls
-of the same scenario. The SL change from plan to actual, v(actual) - v(plan), is split:
+v is the day SL of :func:`wfmath.evaluate` (Erlang C) rolled up by :func:`wfmath.rollup`: the
+interval SLs weighted by the calls of the same scenario. The SL change from plan to actual,
+v(actual) - v(plan), is split:
 
 - ``"shapley"`` (default): each driver gets its marginal effect, v(S + driver) - v(S), averaged
   over all 3! orders of switching drivers from plan to actual. Exact, symmetric, independent of
@@ -23,10 +24,9 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import permutations
 
-import numpy as np
 import pandas as pd
 
-from wfmath.kpi._intervals import Intervals, PlanLike, calls_weighted, day_service_level, plan_staff, read_plan
+from wfmath.kpi._intervals import Intervals, PlanLike, check_fraction, day, evaluated, plan_staff, read_plan
 
 __all__ = ["DRIVERS", "SlDiagnosis", "diagnose_sl_miss"]
 
@@ -159,9 +159,12 @@ def diagnose_sl_miss(
 
     Raises
     ------
+    TypeError
+        A plan or actual that is not a DataFrame or mapping, or a fraction that is no number.
     ValueError
         Plan and actual over different intervals, a plan without agents and no target, an
-        unknown method or order.
+        unknown method or order, `sl_target` outside (0, 1) or `measured_service_level`
+        outside [0, 1].
 
     Examples
     --------
@@ -180,7 +183,13 @@ def diagnose_sl_miss(
         raise ValueError(f"method must be 'shapley' or 'sequential', got {method!r}")
     if sorted(order) != sorted(DRIVERS):
         raise ValueError(f"order must be a permutation of {DRIVERS}, got {tuple(order)!r}")
-    planned, observed = read_plan(plan), read_plan(actual, need_agents=True)
+    for name, fraction, bounds in (
+        ("sl_target", sl_target, "(0, 1)"),
+        ("measured_service_level", measured_service_level, "[0, 1]"),
+    ):
+        if fraction is not None:
+            check_fraction(name, fraction, bounds)
+    planned, observed = read_plan(plan), read_plan(actual, need_agents=True, name="actual")
     if len(planned.calls) != len(observed.calls):
         lengths = f"{len(planned.calls)} and {len(observed.calls)}"
         raise ValueError(f"plan and actual must cover the same intervals, got {lengths}")
@@ -189,17 +198,20 @@ def diagnose_sl_miss(
     planned = Intervals(planned.calls, planned.aht_seconds, staff, planned.index)
 
     @cache
-    def value(switched: frozenset[str]) -> float:
+    def rolled(switched: frozenset[str]) -> pd.Series:
         pick = {d: (observed if d in switched else planned) for d in DRIVERS}
-        return day_service_level(pick["volume"].calls, pick["aht"].aht_seconds, pick["staff"].agents, **targets)
+        return day(evaluated(pick["volume"].calls, pick["aht"].aht_seconds, pick["staff"].agents, **targets))
+
+    def value(switched: frozenset[str]) -> float:
+        return float(rolled(switched)["service_level"])
 
     orders = list(permutations(DRIVERS)) if method == "shapley" else [tuple(order)]
     steps = [_marginals(value, o) for o in orders]
     parts = {d: math.fsum(s[d] for s in steps) / len(steps) for d in DRIVERS}
+    before, after = rolled(frozenset()), rolled(frozenset(DRIVERS))
     driver_changes = {
-        "volume": _relative(observed.calls.sum(), planned.calls.sum()),
-        "aht": _relative(*(calls_weighted(iv.calls, iv.aht_seconds) for iv in (observed, planned))),
-        "staff": _relative(np.sum(observed.agents), np.sum(planned.agents)),
+        driver: _relative(after[figure], before[figure])
+        for driver, figure in (("volume", "calls"), ("aht", "aht_seconds"), ("staff", "agent_hours"))
     }
     return SlDiagnosis(
         planned_service_level=value(frozenset()),

@@ -16,7 +16,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from wfmath.kpi._intervals import DayMetrics, PlanLike, plan_staff, read_plan, roll_up
+import wfmath
+from wfmath.kpi._intervals import DayMetrics, PlanLike, check_fraction, plan_staff, read_plan, roll_up
 
 __all__ = ["Pooling", "pooling_gain"]
 
@@ -91,8 +92,11 @@ def pooling_gain(
 
     Raises
     ------
+    TypeError
+        `queues` not a mapping, or a queue's plan not a DataFrame or mapping.
     ValueError
-        Fewer than two queues, or queues over different numbers of intervals.
+        Fewer than two queues, queues over different numbers of intervals, `sl_target`
+        outside (0, 1) or `shrinkage` outside [0, 1).
 
     Examples
     --------
@@ -104,10 +108,14 @@ def pooling_gain(
     >>> r.saved_required_hours, round(r.service_level_gain, 3)
     (3.0, 0.115)
     """
+    if not isinstance(queues, Mapping):
+        raise TypeError(f"queues must be a mapping of queue name to plan, got {type(queues).__name__} {queues!r:.50}")
     if len(queues) < 2:
         raise ValueError(f"pooling needs at least two queues, got {len(queues)}")
     targets = {"interval_seconds": interval_seconds, "sl_target": sl_target, "threshold_seconds": threshold_seconds}
-    plans = {name: read_plan(plan) for name, plan in queues.items()}
+    check_fraction("sl_target", sl_target, "(0, 1)")
+    check_fraction("shrinkage", shrinkage, "[0, 1)")
+    plans = {name: read_plan(plan, name=f"queues[{name!r}]") for name, plan in queues.items()}
     lengths = {name: len(iv.calls) for name, iv in plans.items()}
     if len(set(lengths.values())) > 1:
         raise ValueError(f"queues must cover the same intervals, got lengths {lengths}")
@@ -116,7 +124,7 @@ def pooling_gain(
     agents = np.stack([plan_staff(iv, **targets) for iv in plans.values()])
     index = next(iter(plans.values())).index
     # Concatenated, the queue-intervals roll up exactly as the separate queues do together.
-    flat = pd.MultiIndex.from_product([list(plans), index], names=["queue", "interval"])
+    flat = pd.MultiIndex.from_product([list(plans), range(len(index))], names=["queue", "slot"])
     separate, separate_frame = roll_up(
         calls.ravel(),
         aht.ravel(),
@@ -130,16 +138,15 @@ def pooling_gain(
     # Where no queue has calls the load is 0 whatever the AHT; any positive AHT will do there.
     pooled_aht = np.where(busy, (calls * aht).sum(axis=0) / divisor, aht.mean(axis=0))
     pooled, pooled_frame = roll_up(total, pooled_aht, agents.sum(axis=0), shrinkage=shrinkage, index=index, **targets)
-    per_queue = {
-        name: separate_frame[name].to_numpy().reshape(calls.shape) for name in ("service_level", "required_agents")
-    }
-    separate_sl = (calls * per_queue["service_level"]).sum(axis=0) / divisor
+    # Each interval's SL over the queues: the queues' figures rolled up by interval.
+    queue_intervals = separate_frame.reset_index().assign(interval_seconds=interval_seconds)
+    by_slot = wfmath.rollup(queue_intervals, freq=None, by="slot")
     intervals = pd.DataFrame(
         {
             "agents": agents.sum(axis=0),
-            "separate_required_agents": per_queue["required_agents"].sum(axis=0),
+            "separate_required_agents": separate_frame["required_agents"].to_numpy().reshape(calls.shape).sum(axis=0),
             "pooled_required_agents": pooled_frame["required_agents"].to_numpy(),
-            "separate_service_level": np.where(busy, separate_sl, np.nan),
+            "separate_service_level": by_slot["service_level"].to_numpy(),
             "pooled_service_level": np.where(busy, pooled_frame["service_level"].to_numpy(), np.nan),
         },
         index=index,

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from wfmath.kpi._intervals import PlanLike, check_factor, plan_staff, read_plan, roll_up
+from wfmath.kpi._intervals import PlanLike, check_factor, check_fraction, plan_staff, read_plan, roll_up
 
 __all__ = ["quality_loop"]
 
@@ -58,6 +58,14 @@ def quality_loop(
         contacts need), then the :class:`DayMetrics` fields for the effective calls at the
         plan's staff.
 
+    Raises
+    ------
+    TypeError
+        A plan that is not a DataFrame or mapping, or a fraction that is no number.
+    ValueError
+        `fcr` outside [0, 1], a negative `repeat_factor`, `sl_target` outside (0, 1) or
+        `shrinkage` outside [0, 1).
+
     Examples
     --------
     >>> plan = {"calls": [120.0, 300.0, 180.0], "aht_seconds": 240.0}
@@ -72,9 +80,11 @@ def quality_loop(
     0.9          72.0                   4.8                   5.0          0.398
     """
     check_factor("repeat_factor", repeat_factor)
-    levels = np.atleast_1d(np.asarray(fcr, dtype=np.float64))
-    if levels.ndim != 1 or not np.all((levels >= 0) & (levels <= 1)):
-        raise ValueError(f"fcr must be fractions in [0, 1], got {fcr!r}")
+    levels = np.atleast_1d(check_fraction("fcr", fcr))
+    if levels.ndim != 1:
+        raise ValueError(f"fcr must be one fraction or a list of them, got shape {levels.shape}")
+    check_fraction("sl_target", sl_target, "(0, 1)")
+    check_fraction("shrinkage", shrinkage, "[0, 1)")
     iv = read_plan(plan)
     targets = {"interval_seconds": interval_seconds, "sl_target": sl_target, "threshold_seconds": threshold_seconds}
     agents = plan_staff(iv, **targets)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from wfmath.kpi._intervals import DayMetrics, PlanLike, check_factor, plan_staff, read_plan, roll_up
+from wfmath.kpi._intervals import DayMetrics, PlanLike, check_factor, check_fraction, plan_staff, read_plan, roll_up
 
 __all__ = ["WhatIf", "what_if"]
 
@@ -97,9 +96,12 @@ def what_if(
 
     Raises
     ------
+    TypeError
+        A plan that is not a DataFrame or mapping (``None``, a list), or a fraction that is no number.
     ValueError
-        A missing plan column, a negative or non-finite factor, or invalid plan values
-        (``wfmath.InvalidInputError`` from the engine).
+        A missing plan column, a negative or non-finite factor, `sl_target` outside (0, 1),
+        a shrinkage outside [0, 1), or invalid plan values
+        (named with the column and the row, as :func:`wfmath.evaluate` names them).
 
     Examples
     --------
@@ -114,14 +116,12 @@ def what_if(
     """
     for name, value in (("volume_factor", volume_factor), ("aht_factor", aht_factor), ("staff_factor", staff_factor)):
         check_factor(name, value)
+    check_fraction("sl_target", sl_target, "(0, 1)")
+    s0 = check_fraction("shrinkage", shrinkage, "[0, 1)")
+    s1 = s0 if scenario_shrinkage is None else check_fraction("scenario_shrinkage", scenario_shrinkage, "[0, 1)")
     iv = read_plan(plan)
     targets = {"interval_seconds": interval_seconds, "sl_target": sl_target, "threshold_seconds": threshold_seconds}
     agents = plan_staff(iv, **targets)
-    s0 = np.asarray(shrinkage, dtype=np.float64)
-    s1 = s0 if scenario_shrinkage is None else np.asarray(scenario_shrinkage, dtype=np.float64)
-    for name, s in (("shrinkage", s0), ("scenario_shrinkage", s1)):
-        if not np.all((s >= 0) & (s < 1)):
-            raise ValueError(f"{name} must be in [0, 1), got {s!r}")
     base, base_frame = roll_up(iv.calls, iv.aht_seconds, agents, shrinkage=s0, index=iv.index, **targets)
     scenario, scenario_frame = roll_up(
         iv.calls * volume_factor,
