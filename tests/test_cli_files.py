@@ -285,6 +285,6 @@ def test_excel_in_and_out(tmp_path, week):
 def test_excel_without_openpyxl_says_what_to_install(tmp_path, week, monkeypatch):
     week.to_excel(tmp_path / "week.xlsx", index=False)
     monkeypatch.setitem(__import__("sys").modules, "openpyxl", None)  # as if not installed
-    one_line_error(run("plan", tmp_path / "week.xlsx", *TARGETS, ok=False), "needs openpyxl", "wfmath[xlsx]")
+    one_line_error(run("plan", tmp_path / "week.xlsx", *TARGETS, ok=False), "needs openpyxl", "pip install openpyxl")
     result = run("plan", tmp_path / "week.csv", *TARGETS, "-o", tmp_path / "p.xlsx", ok=False)
     one_line_error(result, "p.xlsx: writing .xlsx needs openpyxl")

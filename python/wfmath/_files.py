@@ -140,8 +140,8 @@ def _timestamps(raw: pd.Series, tz: str | None, date_format: str | None) -> tupl
 def _joined(chunk: pd.DataFrame, name: str, layout: Layout) -> pd.DataFrame:
     """The chunk with its date and time columns made into the timestamp column `name`, where
     the date column was."""
-    date, time = chunk[layout.date_column], chunk[layout.time_column]
-    joined = date.str.strip() + " " + time.str.strip()
+    date, time = (chunk[c].astype("string").str.strip() for c in (layout.date_column, layout.time_column))
+    joined = date + " " + time
     out = chunk.drop(columns=[layout.date_column, layout.time_column])
     out.insert(min(chunk.columns.get_loc(layout.date_column), len(out.columns)), name, joined)
     return out
@@ -413,7 +413,7 @@ def _openpyxl(path: str | Path, what: str) -> None:
     try:
         import openpyxl  # noqa: F401
     except ImportError:
-        raise FileError(f"{path}: {what} .xlsx needs openpyxl: pip install 'wfmath[xlsx]'") from None
+        raise FileError(f"{path}: {what} .xlsx needs openpyxl (wfmath's extra xlsx): pip install openpyxl") from None
 
 
 def _sheet(frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
