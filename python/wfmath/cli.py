@@ -8,6 +8,7 @@ the row and the column, never a traceback.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -142,6 +143,20 @@ def _zone(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
     return value
 
 
+def _with_layout(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The command with its file-layout options given as one `layout` argument."""
+
+    @functools.wraps(func)
+    def command(*args: Any, sep: str | None, decimal: str, encoding: str, **kwargs: Any) -> Any:
+        date_column, time_column, date_format = (kwargs.pop(k) for k in ("date_column", "time_column", "date_format"))
+        if (date_column is None) != (time_column is None):
+            raise click.UsageError("--date-column and --time-column go together")
+        layout = _files.Layout(sep, decimal, encoding, date_column, time_column, date_format)
+        return func(*args, layout=layout, **kwargs)
+
+    return command
+
+
 def _stacked(*options: Callable[[Any], Any]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Options that several commands share, applied as one decorator."""
 
@@ -220,6 +235,17 @@ stream_options = _stacked(
         metavar="ZONE",
         help="Time zone of the timestamps (e.g. Europe/Berlin): keeps a fall-back hour's two intervals apart.",
     ),
+    click.option("--sep", metavar="CHAR", help="Field separator of a CSV (default ',', tab for .tsv)."),
+    click.option("--decimal", default=".", show_default=True, metavar="CHAR", help="Decimal mark of a CSV."),
+    click.option("--encoding", default="utf-8-sig", show_default=True, help="Text encoding of a CSV (e.g. cp1252)."),
+    click.option("--date-column", metavar="COLUMN", help="Date of each interval, with --time-column: its time."),
+    click.option("--time-column", metavar="COLUMN", help="Time of day of each interval, with --date-column."),
+    click.option(
+        "--date-format",
+        metavar="FORMAT",
+        help="strptime format of the timestamps (of date and time joined by a space), e.g. '%d.%m.%Y %H:%M'.",
+    ),
+    _with_layout,
 )
 
 
@@ -234,7 +260,7 @@ def _progress(enabled: bool | None, unit_bytes: bool) -> Progress | None:
 
 
 def _chunks(
-    path: str | Path, progress: bool | None, chunk_rows: int, tz: str | None, **typed: Sequence[str]
+    path: str | Path, progress: bool | None, chunk_rows: int, tz: str | None, **typed: Any
 ) -> Iterator[pd.DataFrame]:
     """The file's chunks, with a progress bar over bytes (CSV) or rows (Parquet)."""
     bar = _progress(progress, _files.file_format(path) == "csv")
@@ -365,7 +391,18 @@ interval_options = _stacked(
         help="Roll-up period: D, W (weeks from Monday), M, a pandas frequency such as h, or none.",
     ),
     click.option("--by", default="queue", show_default=True, callback=_by, help="Comma-separated roll-up groups."),
-    click.option("--interval-seconds", type=click.FloatRange(min=0, min_open=True), help="Inferred when omitted."),
+    click.option(
+        "--interval-seconds",
+        type=click.FloatRange(min=0, min_open=True),
+        help="Interval length; else an interval_seconds column, else each queue's, inferred.",
+    ),
+    click.option(
+        "--label",
+        type=click.Choice(["start", "end"]),
+        default="start",
+        show_default=True,
+        help="Whether a row's time is its interval's start or end.",
+    ),
     click.option("--paid-hours", "paid_hours_per_fte", type=float, help="Paid hours per FTE in a roll-up period."),
     stream_options,
     click.option(
@@ -468,14 +505,19 @@ def _interval_file(
     tz: str | None,
     plot_path: str | None,
     plot_day: str | None,
+    layout: _files.Layout,
+    label: str,
 ) -> None:
     """`size` every chunk of `source`, write its rows, roll them up (counting an interval as met
     by the targets' sl_target/asa_target_seconds) and draw one day; `named` lists the columns
-    that options name."""
+    that options name; times `label` each interval's start or end."""
     names = resolve_columns(PLAN_COLUMNS, renames)
     typed = {
         "timestamps": [names["interval"]],
         "numbers": [names[r] for r in ("calls", "aht_seconds", "agents")] + [*OPTION_COLUMNS, *PLAN_FIGURES, *named],
+        "durations": [names["aht_seconds"]],
+        "required": [names["calls"], names["aht_seconds"]],
+        "layout": layout,
     }
     met = {k: targets.get(k) for k in ("sl_target", "asa_target_seconds")}
     _distinct(source, output, rollup_output, plot_path)
@@ -502,6 +544,9 @@ def _interval_file(
                     chunk["interval_seconds"] = lengths.iloc[0] if queue is None else queue.map(lengths)
                 elif interval_seconds is not None and names["interval"] in chunk.columns:
                     stamps.append(_key_columns(chunk, names))
+                if label == "end" and names["interval"] in chunk.columns:  # the interval's end: back to its start
+                    length = chunk["interval_seconds"] if interval_seconds is None else interval_seconds
+                    chunk[names["interval"]] -= pd.to_timedelta(length, unit="s")
                 with tally.collecting():
                     planned = size(chunk, interval_seconds)
                 parts.append(wfmath.rollup_parts(planned, freq=freq, by=by, columns=renames, **met))
@@ -709,6 +754,7 @@ def actuals_command(
     chunk_rows: int,
     progress: bool | None,
     tz: str | None,
+    layout: _files.Layout,
 ) -> None:
     """Every service-level definition, abandonment, ASA, AHT and occupancy from an ACD REPORT.
 
@@ -720,6 +766,8 @@ def actuals_command(
     typed = {
         "timestamps": [names["interval"]],
         "numbers": [v for k, v in names.items() if k not in ("interval", "queue")],
+        "durations": [v for k, v in names.items() if k.endswith("_seconds")],
+        "layout": layout,
     }
     per_row = freq is None and not by
     if per_row and output is None:
