@@ -259,6 +259,25 @@ def test_a_row_repeated_in_a_later_chunk_is_found(tmp_path, forecast, command):
         assert len(pd.read_csv(tmp_path / "out.csv")) == (len(data) if command == "plan" else 2 * 3)
 
 
+@pytest.mark.parametrize("command", ["plan", "actuals"])
+def test_sites_sharing_queue_names_are_apart_for_the_repeat_check(tmp_path, forecast, command):
+    # Two sites with the same queues and intervals: (site, queue, interval) is the key.
+    data = forecast if command == "plan" else acd_report(forecast)
+    sites = pd.concat([data.assign(site="north"), data.assign(site="south")], ignore_index=True)
+    args = [*TARGETS, "-r", tmp_path / "r.csv"] if command == "plan" else ["-o", tmp_path / "r.csv"]
+    for order in (np.arange(len(sites)), np.random.default_rng(3).permutation(len(sites))):
+        sites.iloc[order].to_csv(tmp_path / "sites.csv", index=False)
+        run(command, tmp_path / "sites.csv", *args, "--by", "site,queue", "--chunk-rows", 40)
+        rolled = pd.read_csv(tmp_path / "r.csv")
+        total = "calls" if command == "plan" else "offered"
+        assert rolled.groupby("site")[total].sum().tolist() == [data[total].sum()] * 2
+        again = pd.concat([sites.iloc[order], sites.iloc[[300]]], ignore_index=True)
+        again.to_csv(tmp_path / "again.csv", index=False)
+        result = run(command, tmp_path / "again.csv", *args, "--by", "site,queue", "--chunk-rows", 40, ok=False)
+        where = f"site='south', queue='{sites.queue[300]}', interval_start="
+        one_line_error(result, f"again.csv: duplicate rows for ({where}", f"and {len(sites) + 1}")
+
+
 def test_text_is_kept_as_written(tmp_path, forecast):
     # Codes that look like numbers or like missing values stay text, the same in every chunk.
     forecast["queue"] = forecast["queue"].map({"sales": "NA", "care": "None"})

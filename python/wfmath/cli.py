@@ -479,8 +479,10 @@ def _interval_file(
     }
     met = {k: targets.get(k) for k in ("sl_target", "asa_target_seconds")}
     _distinct(source, output, rollup_output, plot_path)
-    seen, tally = SeenKeys(names["queue"], names["interval"]), WarningTally()
-    keys = [names["queue"], names["interval"]]  # all a second read for repeats needs
+    series = _series(names, by)
+    size = _per_series(size, series[:-1])
+    seen, tally = SeenKeys(series, names["interval"]), WarningTally()
+    keys = [*series, names["interval"]]  # all a second read for repeats needs
     started, rows, parts, days = time.perf_counter(), 0, [], []
     with ExitStack() as stack:
         plan_out = stack.enter_context(_files.Output(output)) if output else None
@@ -517,6 +519,27 @@ def _interval_file(
     if rollup_out is None and output != _files.STDOUT:
         period = {"D": "daily", "W": "weekly", "M": "monthly", None: "whole-span"}.get(freq, freq)
         _print_table(rolled, f"{period} roll-up of {Path(source).name}", ROLLUP_SHOWN)
+
+
+def _series(names: Mapping[str, str], by: str | Sequence[str]) -> list[str]:
+    """The columns that tell one series of intervals from another: the other `by` groups (a
+    site), then the queue; (site, queue, interval) may repeat (queue, interval)."""
+    columns = [names.get(g, g) for g in ([by] if isinstance(by, str) else by)]
+    return [*dict.fromkeys(c for c in columns if c not in (names["interval"], names["queue"])), names["queue"]]
+
+
+def _per_series(func: Callable[..., pd.DataFrame], extra: Sequence[str]) -> Callable[..., pd.DataFrame]:
+    """`func(chunk, ...)` run on each value of the `extra` series columns apart, as the frame
+    functions key their checks by queue and interval only; rows come back in file order."""
+
+    def each(chunk: pd.DataFrame, *args: Any, **kwargs: Any) -> pd.DataFrame:
+        present = [c for c in extra if c in chunk.columns]
+        if not present:
+            return func(chunk, *args, **kwargs)
+        parts = [func(part, *args, **kwargs) for _, part in chunk.groupby(present, sort=False, dropna=False)]
+        return pd.concat(parts).sort_index()
+
+    return each
 
 
 def _first_interval(chunk: pd.DataFrame, names: Mapping[str, str]) -> float:
@@ -687,14 +710,16 @@ def actuals_command(
     if per_row and output is None:
         output = _files.STDOUT  # one row per interval: a table to read on, not to print
     _distinct(report, output)
-    seen, tally = SeenKeys(names["queue"], names["interval"]), WarningTally()
-    keys = [names["queue"], names["interval"]]  # all a second read for repeats needs
+    series = _series(names, by)
+    figured = _per_series(wfmath.actuals, series[:-1])
+    seen, tally = SeenKeys(series, names["interval"]), WarningTally()
+    keys = [*series, names["interval"]]  # all a second read for repeats needs
     with user_errors(report), ExitStack() as stack:
         out = stack.enter_context(_files.Output(output)) if output else None
         rows, parts = 0, []
         for chunk in _chunks(report, progress, chunk_rows, tz, **typed):
             with tally.collecting():
-                figures = wfmath.actuals(chunk, freq=freq, by=by, columns=renames, on_invalid=on_invalid)
+                figures = figured(chunk, freq=freq, by=by, columns=renames, on_invalid=on_invalid)
             if per_row:  # each interval with its queue and start
                 out.write(pd.concat([chunk[[c for c in keys if c in chunk.columns]], figures], axis=1))
             else:
