@@ -13,7 +13,9 @@ import pandas as pd
 import pytest
 import wfmath
 from click.testing import CliRunner
+from wfmath.actuals import ACTUAL_COLUMNS
 from wfmath.cli import main
+from wfmath.plans import PLAN_COLUMNS
 
 TARGETS = ["--sl", "0.8", "--threshold", "20", "--shrinkage", "0.3"]
 
@@ -238,7 +240,7 @@ def test_file_errors(tmp_path, forecast):
     one_line_error(run("plan", tmp_path / "short.csv", *TARGETS, ok=False), "short.csv", "'aht_seconds'")
     pd.concat([forecast, forecast.iloc[[3]]]).to_csv(tmp_path / "twice.csv", index=False)
     one_line_error(run("plan", tmp_path / "twice.csv", *TARGETS, ok=False), "twice.csv: duplicate rows")
-    one_line_error(run("plan", good, "--sl", "80", "--threshold", "20", ok=False), "sl_target must be in (0, 1)")
+    one_line_error(run("plan", good, "--sl", "80", "--threshold", "20", ok=False), "--sl must be in (0, 1)")
     out = tmp_path / "no" / "such" / "dir.csv"
     one_line_error(run("plan", good, *TARGETS, "-o", out, ok=False), "cannot write")
 
@@ -427,6 +429,42 @@ def test_usage_errors_exit_2(forecast_csv):
     assert run("plan", forecast_csv, "--column", "calls", ok=False).exit_code == 2
 
 
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["plan", "FORECAST", "--sl", 80, "--threshold", 20], "--sl must be in (0, 1), got 80.0"),
+        (["plan", "FORECAST", *TARGETS, "--max-occupancy", 2], "--max-occupancy must be in (0, 1], got 2.0"),
+        (["plan", "FORECAST", *TARGETS, "--patience", -5], "--patience must be > 0"),
+        (["plan", "FORECAST", "--asa", 0], "--asa must be finite and > 0, got 0.0"),
+        (["evaluate", "FORECAST", "--threshold", -4], "--threshold must be finite and >= 0, got -4.0"),
+        (["size", "--calls", 10, "--aht", -1, *TARGETS], "--aht must be finite and > 0, got -1.0"),
+        (["size", "--calls", 10, "--aht", 100, "--sl", 0.8], "--threshold is required with --sl"),
+        (["size", "--calls", 10, "--aht", 100], "give --sl (with --threshold) or --asa, or both"),
+    ],
+)
+def test_messages_name_the_options(tmp_path, forecast, args, words):
+    forecast.assign(agents=20.0).to_csv(tmp_path / "f.csv", index=False)
+    result = run(*[tmp_path / "f.csv" if a == "FORECAST" else a for a in args], ok=False)
+    message = one_line_error(result, words)
+    assert not any(name in message for name in ("sl_target", "_seconds", "max_occupancy"))
+
+
+def test_a_target_column_is_named_as_the_column(tmp_path, forecast):
+    forecast.assign(goal=80.0).to_csv(tmp_path / "f.csv", index=False)
+    one_line_error(run("plan", tmp_path / "f.csv", "--sl", "goal", "--threshold", 20, ok=False), "column 'goal'")
+
+
+@pytest.mark.parametrize(
+    "command, roles", [("plan", PLAN_COLUMNS), ("evaluate", PLAN_COLUMNS), ("actuals", ACTUAL_COLUMNS)]
+)
+def test_help_lists_the_column_roles(command, roles):
+    shown = " ".join(run(command, "--help").stdout.split())
+    listed = shown.split("--column ROLE=COLUMN", 1)[1]
+    assert all(f" {role}" in listed and column in listed for role, column in roles.items())
+    result = run(command, "x.csv", "--column", "start=Begin", ok=False)
+    assert result.exit_code == 2 and "unknown role 'start'; the roles are interval, queue" in result.stderr
+
+
 def test_renamed_columns(tmp_path, forecast):
     source = tmp_path / "renamed.csv"
     forecast.rename(columns={"calls": "offered", "interval_start": "start"}).to_csv(source, index=False)
@@ -453,7 +491,7 @@ def test_size_erlang_a_and_errors():
     targets = dict(sl_target=0.8, threshold_seconds=20.0, abandon_target=0.02)
     want = wfmath.required_agents_a(100.0, 180.0, 1800.0, 120.0, **targets)
     assert figures["agents"] == want.agents and figures["p_abandon"] == want.p_abandon <= 0.02
-    one_line_error(run("size", "--calls", 100, "--aht", -1, "--sl", 0.8, "--threshold", 20, ok=False), "aht_seconds")
+    one_line_error(run("size", "--calls", 100, "--aht", -1, "--sl", 0.8, "--threshold", 20, ok=False), "--aht must be")
     one_line_error(run(*args, "--patience", 120, "--asa", 15, ok=False), "--asa sizes with Erlang C")
     one_line_error(run(*args, "--abandon-target", 0.05, ok=False), "need --patience")
     one_line_error(run(*args, "--shrinkage", "some_column", ok=False), "--shrinkage takes a number")

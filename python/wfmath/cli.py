@@ -18,6 +18,7 @@ import warnings
 import zoneinfo
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, nullcontext
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -75,9 +76,28 @@ def user_errors(source: str | Path | None = None) -> Iterator[None]:
     except _files.FileError as err:
         raise UserError(str(err)) from None
     except (ValueError, TypeError, KeyError, OSError) as err:
-        text = err.args[0] if isinstance(err, KeyError) and err.args else err  # KeyError's str() adds quotes
+        text = (
+            err.args[0] if isinstance(err, KeyError) and err.args else _in_option_words(err)
+        )  # KeyError's str() adds quotes
         message = str(text) if isinstance(err, OSError) or source is None else f"{source}: {text}"
         raise UserError(message) from None
+
+
+def _in_option_words(err: BaseException) -> str:
+    """The message naming the command's options, not the engine's parameters (`--sl`, not
+    `sl_target`): the parameter an engine error names, or the options a rule between them names."""
+    message = str(err)
+    engine = next((e for e in (err, err.__cause__) if isinstance(e, wfmath.InvalidInputError)), None)
+    context = click.get_current_context(silent=True)
+    if engine is None or context is None:
+        return message
+    options = {p.name: max(p.opts, key=len) for p in context.command.params if isinstance(p, click.Option)}
+    parameter = getattr(engine, "parameter", None)
+    if parameter is None:  # a rule between options, e.g. "threshold_seconds is required with sl_target"
+        return re.sub(r"\w+", lambda word: options.get(word[0], word[0]), message)
+    if parameter in options and message.startswith(f"{parameter} "):
+        return options[parameter] + message[len(parameter) :]
+    return message
 
 
 def _number_or_column(ctx: click.Context, param: click.Parameter, value: str | None) -> float | str | None:
@@ -90,14 +110,31 @@ def _number_or_column(ctx: click.Context, param: click.Parameter, value: str | N
         return value
 
 
-def _renames(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> dict[str, str]:
+def _renames(
+    roles: Mapping[str, str], ctx: click.Context, param: click.Parameter, values: Sequence[str]
+) -> dict[str, str]:
     pairs = {}
     for item in values:
         role, sep, column = item.partition("=")
         if not sep or not role or not column:
             raise click.BadParameter(f"expected ROLE=COLUMN, got {item!r}")
+        if role not in roles:
+            raise click.BadParameter(f"unknown role {role!r}; the roles are {', '.join(roles)}")
         pairs[role] = column
     return pairs
+
+
+def _column_option(roles: Mapping[str, str]) -> Callable[[Any], Any]:
+    """--column ROLE=COLUMN, its help listing the roles and their default columns."""
+    listed = ", ".join(role if role == column else f"{role} ({column})" for role, column in roles.items())
+    return click.option(
+        "--column",
+        "renames",
+        multiple=True,
+        callback=partial(_renames, roles),
+        metavar="ROLE=COLUMN",
+        help=f"Name the column of a role. Roles (with their default column where it differs): {listed}.",
+    )
 
 
 def _figure_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -198,7 +235,6 @@ target_options = _stacked(
 
 #: How `plan`, `evaluate` and `actuals` read their files.
 stream_options = _stacked(
-    click.option("--column", "renames", multiple=True, callback=_renames, metavar="ROLE=COLUMN", help="Rename a role."),
     click.option(
         "--on-invalid",
         type=click.Choice(["raise", "nan"]),
@@ -366,7 +402,13 @@ interval_options = _stacked(
     ),
     click.option("--by", default="queue", show_default=True, callback=_by, help="Comma-separated roll-up groups."),
     click.option("--interval-seconds", type=click.FloatRange(min=0, min_open=True), help="Inferred when omitted."),
-    click.option("--paid-hours", "paid_hours_per_fte", type=float, help="Paid hours per FTE in a roll-up period."),
+    click.option(
+        "--paid-hours",
+        "paid_hours_per_fte",
+        type=click.FloatRange(min=0, min_open=True),
+        help="Paid hours per FTE in a roll-up period.",
+    ),
+    _column_option(PLAN_COLUMNS),
     stream_options,
     click.option(
         "--plot",
@@ -683,6 +725,7 @@ def _save(figure: Any, path: str) -> None:
     "--freq", default="D", show_default=True, callback=_freq, help="Period: D, W, M, a pandas frequency, or none."
 )
 @click.option("--by", default="queue", show_default=True, callback=_by, help="Comma-separated groups.")
+@_column_option(ACTUAL_COLUMNS)
 @stream_options
 def actuals_command(
     report: str,
