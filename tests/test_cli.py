@@ -103,6 +103,35 @@ def test_weekly_rollup_printed_by_queue(forecast_csv, forecast):
         assert f"{row['calls'].iloc[0]:,.0f}" in line and f"{row['service_level'].iloc[0]:.3f}" in line
 
 
+@pytest.mark.parametrize(
+    "freq, periods",
+    [
+        *[(f, ["2026-10-01"]) for f in ("Q", "QE", "QS", "QE-DEC")],
+        *[(f, ["2026-01-01"]) for f in ("Y", "YE", "YS")],
+        *[(f, ["2026-07-01"]) for f in ("Y-JUN", "YE-JUN", "YS-JUL")],  # a fiscal year from July
+        *[(f, ["2026-11-01"]) for f in ("M", "ME", "MS")],
+        ("W", ["2026-11-23"]),  # weeks from Monday
+        ("W-MON", ["2026-11-17", "2026-11-24"]),  # pandas' weeks ending on Monday: Monday the 23rd ends one
+    ],
+)
+def test_calendar_periods_in_pandas_words(tmp_path, forecast_csv, freq, periods):
+    run("plan", forecast_csv, *TARGETS, "--freq", freq, "-r", tmp_path / "r.csv")
+    rolled = pd.read_csv(tmp_path / "r.csv", parse_dates=["period"])
+    assert sorted(rolled["period"].dt.strftime("%Y-%m-%d").unique()) == periods
+    assert (
+        rolled.groupby("queue")["calls"].sum().to_dict()
+        == pd.read_csv(forecast_csv).groupby("queue")["calls"].sum().to_dict()
+    )
+
+
+@pytest.mark.parametrize(
+    "freq, words",
+    [("0min", "'0min' is no span of time"), ("-30min", "no span of time"), ("2W", "a multiple of a calendar")],
+)
+def test_freq_that_is_no_period(forecast_csv, freq, words):
+    one_line_error(run("plan", forecast_csv, *TARGETS, "--freq", freq, ok=False), "--freq", words)
+
+
 def test_a_long_rollup_prints_its_ends(forecast_csv):
     result = run("plan", forecast_csv, *TARGETS, "--freq", "30min")  # 288 rows
     assert "288 rows: the first and last 50 shown" in result.stderr
@@ -399,7 +428,7 @@ def test_defaults_work_without_queues_and_one_stdout(tmp_path, forecast):
     assert "sl_answered" in run("actuals", tmp_path / "acd.csv").stdout
     one_line_error(run("plan", tmp_path / "one.csv", *TARGETS, "-o", "-", "-r", "-", ok=False), "only one output")
     result = run("plan", tmp_path / "one.csv", *TARGETS, "--freq", "fortnightly", ok=False)
-    assert result.exit_code == 2 and "'fortnightly' is neither D, W, M nor a pandas frequency" in result.output
+    assert result.exit_code == 2 and "'fortnightly' is neither D, W, M, Q, Y nor a pandas frequency" in result.output
 
 
 def test_sigterm_and_a_closed_pipe_end_cleanly(tmp_path):
@@ -465,6 +494,32 @@ def test_help_lists_the_column_roles(command, roles):
     assert result.exit_code == 2 and "unknown role 'start'; the roles are interval, queue" in result.stderr
 
 
+def test_usage_errors_are_one_line(forecast_csv):
+    one_line_error(run("plan", forecast_csv, "--frq", "D", ok=False), "No such option '--frq'", "plan --help')")
+    one_line_error(run("plan", forecast_csv, "--column", "calls", ok=False), "expected ROLE=COLUMN")
+    one_line_error(run("plan", forecast_csv, "--column", "start=x", ok=False), "unknown role 'start'")
+    one_line_error(run("--bogus", ok=False), "No such option '--bogus'")
+    one_line_error(run("plan", ok=False), "give a FORECAST file or --example")
+    one_line_error(run("kpi", "show", "fcrr", ok=False), "unknown kpi 'fcrr'", "did you mean 'fcr'")
+    assert "Usage:" in run(ok=False).output  # a bare command still shows its help
+
+
+@pytest.mark.parametrize("command", [["plan", "--example"], ["size", "--calls", 100, "--aht", 180, *TARGETS]])
+def test_plot_without_matplotlib_is_one_line(tmp_path, command):
+    code = "import sys; sys.modules['matplotlib'] = None; from wfmath.cli import main; main(sys.argv[1:])"
+    argv = [*map(str, command), "--plot", str(tmp_path / "day.png")]
+    done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "--plot" in done.stderr and "matplotlib" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("dtype", ["datetime64[ns]", "timedelta64[ns]", "datetime64[ns, UTC]"])
+def test_dates_or_spans_where_counts_belong(tmp_path, forecast, dtype):
+    forecast.assign(calls=pd.Series(np.arange(len(forecast)) * 10**9).astype(dtype)).to_parquet(tmp_path / "f.parquet")
+    one_line_error(run("plan", tmp_path / "f.parquet", *TARGETS, ok=False), "row 1, column 'calls'", "is not a number")
+
+
 def test_renamed_columns(tmp_path, forecast):
     source = tmp_path / "renamed.csv"
     forecast.rename(columns={"calls": "offered", "interval_start": "start"}).to_csv(source, index=False)
@@ -483,6 +538,32 @@ def test_size_readable_and_json():
     figures = json.loads(run(*args, "--json").stdout)
     assert figures["agents"] == want.agents and figures["scheduled"] == want.scheduled
     assert figures["service_level"] == want.service_level and figures["asa_seconds"] == want.asa_seconds
+
+
+def test_size_json_is_strict_json(monkeypatch):
+    args = ["size", "--calls", 1e-300, "--aht", 100, "--patience", 1e-300, "--sl", 0.8, "--threshold", 20, "--json"]
+    json.loads(run(*args).stdout, parse_constant=lambda word: pytest.fail(f"{word} is not JSON"))
+
+    class Figures:  # a result with figures that are not finite
+        def to_dict(self):
+            return {"agents": 3, "service_level": float("nan"), "asa_seconds": float("inf")}
+
+    monkeypatch.setattr(wfmath, "required_agents", lambda *args, **kwargs: Figures())
+    text = run("size", "--calls", 10, "--aht", 100, *TARGETS, "--json").stdout
+    figures = json.loads(text, parse_constant=lambda word: pytest.fail(f"{word} is not JSON"))
+    assert figures["agents"] == 3 and figures["service_level"] is None and figures["asa_seconds"] is None
+
+
+def test_a_bug_keeps_its_traceback(monkeypatch, tmp_path):
+    # Only user errors become one line; a TypeError or KeyError inside is a bug and shows as one.
+    for bug in (TypeError("a bug"), KeyError("a bug")):
+
+        def broken(*args, bug=bug, **kwargs):
+            raise bug
+
+        monkeypatch.setattr(wfmath, "required_agents", broken)
+        result = run("size", "--calls", 10, "--aht", 100, *TARGETS, ok=False)
+        assert result.exit_code == 1 and result.exception is bug
 
 
 def test_size_erlang_a_and_errors():

@@ -8,7 +8,9 @@ the row and the column, never a traceback.
 
 from __future__ import annotations
 
+import calendar as calendar_module
 import json
+import math
 import os
 import re
 import signal
@@ -40,6 +42,8 @@ SL_DEFINITIONS = ("answered", "offered", "excl_short_abandons", "short_abandons_
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 DEFAULT_CHUNK_ROWS = 500_000
 TARGET = "NUMBER|COLUMN"
+#: How a printed roll-up's title names its period.
+PERIOD_NAMES = {"D": "daily", "W": "weekly", "M": "monthly", "Q": "quarterly", "Y": "yearly", None: "whole-span"}
 TABLE_ENDS = 50  # rows shown at each end of a long printed table
 #: The keywords of the target options, as wfmath.plan takes them.
 TARGETS = (
@@ -67,7 +71,9 @@ class UserError(click.ClickException):
 
 @contextmanager
 def user_errors(source: str | Path | None = None) -> Iterator[None]:
-    """Errors the user can mend become a UserError, named after `source` when not yet named."""
+    """Errors the user can mend (bad values, unusable files) become a UserError, named after
+    `source` when not yet named. Any other error (a TypeError, a KeyError) is a bug: it keeps
+    its traceback."""
     try:
         yield
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as other tools do
@@ -75,29 +81,22 @@ def user_errors(source: str | Path | None = None) -> Iterator[None]:
         raise SystemExit(0) from None
     except _files.FileError as err:
         raise UserError(str(err)) from None
-    except (ValueError, TypeError, KeyError, OSError) as err:
-        text = (
-            err.args[0] if isinstance(err, KeyError) and err.args else _in_option_words(err)
-        )  # KeyError's str() adds quotes
-        message = str(text) if isinstance(err, OSError) or source is None else f"{source}: {text}"
-        raise UserError(message) from None
+    except (ValueError, OSError, EOFError) as err:
+        text = _in_option_words(err)
+        raise UserError(text if isinstance(err, OSError) or source is None else f"{source}: {text}") from None
 
 
 def _in_option_words(err: BaseException) -> str:
-    """The message naming the command's options, not the engine's parameters (`--sl`, not
-    `sl_target`): the parameter an engine error names, or the options a rule between them names."""
+    """The message of an engine error (an InvalidInputError, or an error raised from one) in
+    the command's words: the parameters it names are named as the options that set them
+    (`--sl`, not `sl_target`); a quoted name is a column's, and stays."""
     message = str(err)
-    engine = next((e for e in (err, err.__cause__) if isinstance(e, wfmath.InvalidInputError)), None)
+    engine = any(isinstance(e, wfmath.InvalidInputError) for e in (err, err.__cause__))
     context = click.get_current_context(silent=True)
-    if engine is None or context is None:
+    if not engine or context is None:
         return message
     options = {p.name: max(p.opts, key=len) for p in context.command.params if isinstance(p, click.Option)}
-    parameter = getattr(engine, "parameter", None)
-    if parameter is None:  # a rule between options, e.g. "threshold_seconds is required with sl_target"
-        return re.sub(r"\w+", lambda word: options.get(word[0], word[0]), message)
-    if parameter in options and message.startswith(f"{parameter} "):
-        return options[parameter] + message[len(parameter) :]
-    return message
+    return re.sub(r"(?<![\w'])\w+(?![\w'])", lambda word: options.get(word[0], word[0]), message)
 
 
 def _number_or_column(ctx: click.Context, param: click.Parameter, value: str | None) -> float | str | None:
@@ -140,20 +139,51 @@ def _column_option(roles: Mapping[str, str]) -> Callable[[Any], Any]:
 def _figure_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is not None and Path(value).suffix.lower() not in FIGURE_SUFFIXES:
         raise click.BadParameter(f"{value!r} must end in {', '.join(FIGURE_SUFFIXES)}")
+    if value is not None:
+        try:
+            import matplotlib  # noqa: F401 before any work: the figure comes last
+        except ImportError:
+            raise click.BadParameter("drawing needs matplotlib: pip install matplotlib (or wfmath[plot])") from None
+    return value
+
+
+def _kpi_ids(ctx: click.Context, param: click.Parameter, value: str | tuple[str, ...]) -> str | tuple[str, ...]:
+    """KPI ids the catalog knows; an unknown one is a usage error that suggests close ids."""
+    from wfmath import kpi
+
+    for kpi_id in [value] if isinstance(value, str) else value:
+        try:
+            kpi.get_kpi(kpi_id)
+        except KeyError as err:  # the catalog's answer to an unknown id, not a bug
+            raise click.BadParameter(err.args[0]) from None
     return value
 
 
 def _freq(ctx: click.Context, param: click.Parameter, value: str) -> str | None:
+    """A roll-up period as the frame functions take it: a fixed span (D, h, 30min) or a
+    calendar period (W, W-MON, M, Q, Y, Y-JUN), also in pandas' offset names (ME, QE, YS-JUL)."""
     if value.lower() == "none":
         return None
-    if value not in ("D", "W", "M", "MS"):
-        try:
-            pd.tseries.frequencies.to_offset(value)
-        except ValueError:
-            raise click.BadParameter(
-                f"{value!r} is neither D, W, M nor a pandas frequency such as h or 30min"
-            ) from None
-    return value
+    calendar = re.fullmatch(r"(\d*)([WMQY])([ES]?)(?:-([A-Z]{3}))?", value)
+    try:
+        if calendar is None:
+            offset = pd.tseries.frequencies.to_offset(value)
+            if offset.n <= 0:
+                raise click.BadParameter(f"{value!r} is no span of time: give a positive one such as 30min")
+            return value
+        count, unit, edge, anchor = calendar.groups()
+        if count and int(count) != 1:
+            raise click.BadParameter(f"{value!r}: a multiple of a calendar period is not supported; give {unit}")
+        if edge == "S" and anchor:  # a year starting in July is a year ending in June
+            months = [m.upper() for m in calendar_module.month_abbr[1:]]
+            anchor = months[months.index(anchor) - 1]
+        period = unit if anchor is None else f"{unit}-{anchor}"
+        pd.Period("2026-01-01", freq=period)  # an anchor the period knows
+        return period
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is neither D, W, M, Q, Y nor a pandas frequency such as h, 30min, W-MON or QE"
+        ) from None
 
 
 def _by(ctx: click.Context, param: click.Parameter, value: str) -> str | list[str]:
@@ -349,7 +379,33 @@ def _warnings_to_stderr() -> None:
     warnings.showwarning = show
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class Commands(click.Group):
+    """Commands whose usage errors are one line, as all other errors: the message and where
+    the help is."""
+
+    group_class = type  # the kpi group too
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _one_line_usage():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _one_line_usage():
+            return super().invoke(ctx)
+
+
+@contextmanager
+def _one_line_usage() -> Iterator[None]:
+    try:
+        yield
+    except click.exceptions.NoArgsIsHelpError:  # a bare group: its help
+        raise
+    except click.UsageError as err:
+        where = f" (see '{err.ctx.command_path} --help')" if err.ctx is not None else ""
+        raise UserError(f"{err.format_message()}{where}") from None
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(wfmath.__version__, prog_name="wfmath")
 def main() -> None:
     """Contact-center workforce math: Erlang C and A staffing, roll-ups and KPIs.
@@ -398,7 +454,8 @@ interval_options = _stacked(
         default="D",
         show_default=True,
         callback=_freq,
-        help="Roll-up period: D, W (weeks from Monday), M, a pandas frequency such as h, or none.",
+        help="Roll-up period: D, W (weeks from Monday), M, Q, Y (Y-JUN: years to June), a pandas frequency "
+        "such as h or QE, or none.",
     ),
     click.option("--by", default="queue", show_default=True, callback=_by, help="Comma-separated roll-up groups."),
     click.option("--interval-seconds", type=click.FloatRange(min=0, min_open=True), help="Inferred when omitted."),
@@ -559,7 +616,7 @@ def _interval_file(
     seconds = time.perf_counter() - started
     click.echo(f"sized {rows:,} intervals in {seconds:.2f} s ({rows / max(seconds, 1e-9):,.0f} rows/s)", err=True)
     if rollup_out is None and output != _files.STDOUT:
-        period = {"D": "daily", "W": "weekly", "M": "monthly", None: "whole-span"}.get(freq, freq)
+        period = PERIOD_NAMES.get(freq, freq)
         _print_table(rolled, f"{period} roll-up of {Path(source).name}", ROLLUP_SHOWN)
 
 
@@ -671,8 +728,9 @@ def size_command(
         figures |= result.to_dict()
         if plot_path is not None:
             _draw_curve(plot_path, calls, aht_seconds, interval_seconds, targets)
-    if as_json:
-        click.echo(json.dumps(figures))
+    if as_json:  # strict JSON: a figure that is not finite is null, never NaN or Infinity
+        finite = {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in figures.items()}
+        click.echo(json.dumps(finite, allow_nan=False))
         return
     labels = {
         "load": ("offered load", "Erlangs"),
@@ -722,7 +780,7 @@ def _save(figure: Any, path: str) -> None:
     "-o", "--output", metavar="PATH", help="Write the figures: .csv, .parquet, or - for CSV on standard output."
 )
 @click.option(
-    "--freq", default="D", show_default=True, callback=_freq, help="Period: D, W, M, a pandas frequency, or none."
+    "--freq", default="D", show_default=True, callback=_freq, help="Period: D, W, M, Q, Y, a pandas frequency, or none."
 )
 @click.option("--by", default="queue", show_default=True, callback=_by, help="Comma-separated groups.")
 @_column_option(ACTUAL_COLUMNS)
@@ -818,7 +876,7 @@ def kpi_list(category: str | None) -> None:
 
 
 @kpi_group.command("show")
-@click.argument("kpi_id")
+@click.argument("kpi_id", callback=_kpi_ids)
 def kpi_show(kpi_id: str) -> None:
     """Everything the catalog says of one KPI."""
     from wfmath import kpi
@@ -834,7 +892,7 @@ def kpi_show(kpi_id: str) -> None:
 
 
 @kpi_group.command("audit")
-@click.argument("kpi_ids", nargs=-1, required=True)
+@click.argument("kpi_ids", nargs=-1, required=True, callback=_kpi_ids)
 def kpi_audit(kpi_ids: tuple[str, ...]) -> None:
     """Audit a scorecard of KPI ids: measures that work against the center, or lack a companion."""
     from wfmath import kpi
