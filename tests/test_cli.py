@@ -1,6 +1,7 @@
 """The wfmath command: streamed plans equal the in-memory ones, outputs appear whole or not at
 all, and bad input exits 2 with one line naming the file, row and column."""
 
+import io
 import json
 import subprocess
 import sys
@@ -99,8 +100,8 @@ def test_weekly_rollup_printed_by_queue(forecast_csv, forecast):
     _, week = expected(pd.read_csv(forecast_csv, parse_dates=["interval_start"]), freq="W")
     assert "weekly roll-up of forecast.csv" in result.stdout
     for queue, row in week.groupby(level="queue"):
-        line = next(x for x in result.stdout.splitlines() if f" {queue} " in x)
-        assert f"{row['calls'].iloc[0]:,.0f}" in line and f"{row['service_level'].iloc[0]:.3f}" in line
+        line = next(x for x in result.stdout.splitlines() if x.startswith(f"{queue} "))
+        assert f" {row['calls'].iloc[0]:,.0f} " in line and f" {row['service_level'].iloc[0]:.1%} " in line
 
 
 @pytest.mark.parametrize(
@@ -136,7 +137,36 @@ def test_a_long_rollup_prints_its_ends(forecast_csv):
     result = run("plan", forecast_csv, *TARGETS, "--freq", "30min")  # 288 rows
     assert "288 rows: the first and last 50 shown" in result.stderr
     lines = [x for x in result.stdout.splitlines() if " 2026-11-2" in x]
-    assert len(lines) == 100 and "care  │ 2026-11-23 " in lines[0] and "sales │ 2026-11-25 23:30" in lines[-1]
+    assert len(lines) == 100 and lines[0].startswith("care   2026-11-23 ") and "sales  2026-11-25 23:30" in lines[-1]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["plan", "--example", "--freq", "W"],
+        ["plan", "--example", "--freq", "30min", "--paid-hours", 8, "--patience", 90, "--by", "queue,sl_target"],
+        ["evaluate", "SCORED", "--threshold", 20, "--sl", 0.8],
+    ],
+)
+def test_a_printed_rollup_fits_100_columns(tmp_path, monkeypatch, args):
+    monkeypatch.setenv("COLUMNS", "100")
+    run("plan", "--example", "-o", tmp_path / "plan.csv")
+    args = [tmp_path / "plan.csv" if a == "SCORED" else a for a in args]
+    printed = run(*args).stdout.splitlines()
+    assert max(map(len, printed)) <= 100 and "…" not in "".join(printed)
+    heading = " ".join(printed[1:3])
+    for shown in ("calls", "SL", "ASA", "occupancy", "met", "FTE" if "--paid-hours" in args else "agent-hours"):
+        assert shown in heading, heading
+    rolled = pd.read_csv(io.StringIO(run(*args, "-r", "-").stdout))
+    if len(rolled) > 100:  # a long table by its ends
+        rolled = pd.concat([rolled.head(50), rolled.tail(50)])
+    rows = [line.split() for line in printed if line.startswith(("billing ", "sales ", "service "))]
+    assert len(rows) == len(rolled)  # a row a line
+    for cells, (_, want) in zip(rows, rolled.iterrows()):
+        assert f"{want['calls']:,.0f}" in cells  # a count as a whole number, with thousands separators
+        if want["calls"] > 0:
+            assert f"{want['service_level']:.1%}" in cells and f"{want['share_intervals_met']:.1%}" in cells
+    assert any("," in cell for cells in rows for cell in cells) == (rolled["calls"].max() >= 1000)
 
 
 def test_plan_to_stdout_is_csv(forecast_csv, forecast):
@@ -425,7 +455,7 @@ def test_defaults_work_without_queues_and_one_stdout(tmp_path, forecast):
     one.to_csv(tmp_path / "one.csv", index=False)
     assert "2026-11-24" in run("plan", tmp_path / "one.csv", *TARGETS).stdout
     acd_report(forecast).drop(columns="queue").iloc[:48].to_csv(tmp_path / "acd.csv", index=False)
-    assert "sl_answered" in run("actuals", tmp_path / "acd.csv").stdout
+    assert "SL answered" in run("actuals", tmp_path / "acd.csv").stdout
     one_line_error(run("plan", tmp_path / "one.csv", *TARGETS, "-o", "-", "-r", "-", ok=False), "only one output")
     result = run("plan", tmp_path / "one.csv", *TARGETS, "--freq", "fortnightly", ok=False)
     assert result.exit_code == 2 and "'fortnightly' is neither D, W, M, Q, Y nor a pandas frequency" in result.output
@@ -617,7 +647,7 @@ def test_actuals_streamed_equal_the_whole(tmp_path, forecast):
     assert len(per_row) == len(report) + 1 and per_row[0].startswith("queue,interval_start,offered,")
     assert "sl_answered" in per_row[0] and per_row[1].startswith("sales,2026-11-23T00:00:00,")
     printed = run("actuals", tmp_path / "acd.csv", "--freq", "none").stdout
-    assert "care" in printed and "sl_offered" in printed
+    assert "care" in printed and "SL offered" in printed
 
 
 def test_actuals_bad_count(tmp_path, forecast):

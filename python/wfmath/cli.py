@@ -28,6 +28,7 @@ from typing import Any
 import click
 import numpy as np
 import pandas as pd
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskProgressColumn, TimeRemainingColumn
 from rich.table import Table
@@ -319,32 +320,53 @@ def _cell(name: str, value: Any) -> str:
         return value.strftime("%Y-%m-%d" if value == value.normalize() else "%Y-%m-%d %H:%M")
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
+    if isinstance(value, (int, np.integer)):
+        return f"{value:,}"
     if not isinstance(value, float):
         return str(value)
     if value != value:
         return "-"
-    if name in ("calls", "offered", "answered", "abandoned", "intervals") or name.startswith("peak_"):
+    if name in COUNTS or name.startswith(("peak_", "intervals")):
         return f"{value:,.0f}"
+    if name in FRACTIONS or name.startswith("share_"):
+        return f"{value:.1%}"
     if name.endswith(("_hours", "_seconds", "fte")):
         return f"{value:,.1f}"
     return f"{value:.3f}"
 
 
-def _print_table(frame: pd.DataFrame, title: str, shown: Sequence[str] | None = None) -> None:
-    """A frame as a table on standard output, index levels first; a long one by its first and
-    last rows (a table of thousands of rows is read from a file)."""
+def _print_table(frame: pd.DataFrame, title: str, shown: Mapping[str, str] | None = None) -> None:
+    """A frame as a table on standard output: index levels first, then the `shown` columns
+    under their headings (all, without), as many as the width holds (the terminal's, or
+    $COLUMNS), in order; figures are never cut, headings wrap. A long table shows its first
+    and last rows (a table of thousands of rows is read from a file)."""
     data = _flat(frame)
     if len(data) > 2 * TABLE_ENDS:
         click.echo(f"{len(data):,} rows: the first and last {TABLE_ENDS} shown; write them all with -r or -o", err=True)
         data = pd.concat([data.head(TABLE_ENDS), data.tail(TABLE_ENDS)])
-    names = [c for c in data.columns if shown is None or c in shown or c in frame.index.names]
-    console = Console(width=None if sys.stdout.isatty() else 240)
-    table = Table(title=title, title_justify="left")
+    keys = [c for c in data.columns if c in frame.index.names]
+    names = keys + [c for c in (data.columns if shown is None else shown) if c in data.columns and c not in keys]
+    headings = {**{n: str(n) for n in names}, **(shown or {})}
+    console = Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 240)
+    numeric = {n: pd.api.types.is_numeric_dtype(data[n]) and not pd.api.types.is_bool_dtype(data[n]) for n in names}
+    cells = {n: [_cell(str(n), v) for v in data[n]] for n in names}
+    widths = {n: max(len(c) for c in [*cells[n], headings[n]]) for n in names}
+
+    def width() -> int:
+        return sum(widths[n] for n in names) + 2 * (len(names) - 1)
+
+    if width() > console.width:  # headings and text on several lines, figures whole
+        words = {n: [c for text in cells[n] for c in ([text] if numeric[n] else text.split())] for n in names}
+        widths = {n: max(len(w) for w in [*words[n], *headings[n].split()]) for n in names}
+    while len(names) > len(keys) + 1 and width() > console.width:
+        names.pop()  # the last shown is the least read
+    table = Table(
+        title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True
+    )
     for name in names:
-        numeric = pd.api.types.is_numeric_dtype(data[name]) and not pd.api.types.is_bool_dtype(data[name])
-        table.add_column(str(name), justify="right" if numeric else "left")
-    for row in data[names].itertuples(index=False):
-        table.add_row(*(_cell(str(n), v) for n, v in zip(names, row)))
+        table.add_column(headings[name], justify="right" if numeric[name] else "left", width=widths[name])
+    for row in zip(*(cells[n] for n in names)):
+        table.add_row(*row)
     console.print(table)
 
 
@@ -417,19 +439,35 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
 
 
-ROLLUP_SHOWN = (
-    "calls",
-    "aht_seconds",
-    "service_level",
-    "asa_seconds",
-    "p_abandon",
-    "occupancy",
-    "agent_hours",
-    "scheduled_hours",
-    "fte",
-    "scheduled_fte",
-    "peak_agents",
-    "share_intervals_met",
+#: What a manager reads in a printed roll-up, under its heading (all columns are in -r's file).
+ROLLUP_SHOWN = {
+    "calls": "calls",
+    "agent_hours": "agent-hours",
+    "fte": "FTE",
+    "service_level": "SL",
+    "asa_seconds": "ASA s",
+    "occupancy": "occupancy",
+    "share_intervals_met": "intervals met",
+    "scheduled_hours": "scheduled hours",
+    "scheduled_fte": "scheduled FTE",
+    "p_abandon": "abandoned",
+}
+#: The same for the figures of an ACD report.
+ACTUALS_SHOWN = {
+    "offered": "offered",
+    "sl_answered": "SL answered",
+    "sl_offered": "SL offered",
+    "abandon_rate": "abandoned",
+    "asa_seconds": "ASA s",
+    "aht_seconds": "AHT s",
+    "occupancy": "occupancy",
+}
+#: Columns of counts, printed as whole numbers, and of fractions, printed as percents.
+COUNTS = ("calls", "offered", "answered", "answered_within", "abandoned", "abandoned_within", "rows")
+FRACTIONS = (
+    *("service_level", "occupancy", "p_abandon", "sl_target", "max_occupancy", "shrinkage", "abandon_target"),
+    *("sl_answered", "sl_offered", "sl_excl_short_abandons", "sl_short_abandons_ok"),
+    *("abandon_rate", "abandon_rate_excl_short"),
 )
 
 
@@ -617,7 +655,9 @@ def _interval_file(
     click.echo(f"sized {rows:,} intervals in {seconds:.2f} s ({rows / max(seconds, 1e-9):,.0f} rows/s)", err=True)
     if rollup_out is None and output != _files.STDOUT:
         period = PERIOD_NAMES.get(freq, freq)
-        _print_table(rolled, f"{period} roll-up of {Path(source).name}", ROLLUP_SHOWN)
+        paid = "fte" in rolled.columns  # FTE then stand for the hours
+        shown = {k: v for k, v in ROLLUP_SHOWN.items() if not (paid and k.endswith("_hours"))}
+        _print_table(rolled, f"{period} roll-up of {Path(source).name}", shown)
 
 
 def _series(names: Mapping[str, str], by: str | Sequence[str]) -> list[str]:
@@ -837,7 +877,7 @@ def actuals_command(
         if out is not None:
             out.write(_flat(result))
     if out is None:
-        _print_table(result, f"actuals of {Path(report).name}")
+        _print_table(result, f"actuals of {Path(report).name}", ACTUALS_SHOWN)
 
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
@@ -872,7 +912,8 @@ def kpi_list(category: str | None) -> None:
 
     with user_errors():
         table = kpi.catalog(category and category.capitalize())
-    _print_table(table, "KPIs", ("name", "category", "unit", "role", "agent_controllable"))
+    shown = ("name", "category", "unit", "role", "agent_controllable")
+    _print_table(table, "KPIs", {name: name.replace("_", " ") for name in shown})
 
 
 @kpi_group.command("show")
