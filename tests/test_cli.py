@@ -1,6 +1,7 @@
 """The wfmath command: streamed plans equal the in-memory ones, outputs appear whole or not at
 all, and bad input exits 2 with one line naming the file, row and column."""
 
+import io
 import json
 import subprocess
 import sys
@@ -13,7 +14,9 @@ import pandas as pd
 import pytest
 import wfmath
 from click.testing import CliRunner
+from wfmath.actuals import ACTUAL_COLUMNS
 from wfmath.cli import main
+from wfmath.plans import PLAN_COLUMNS
 
 TARGETS = ["--sl", "0.8", "--threshold", "20", "--shrinkage", "0.3"]
 
@@ -97,15 +100,73 @@ def test_weekly_rollup_printed_by_queue(forecast_csv, forecast):
     _, week = expected(pd.read_csv(forecast_csv, parse_dates=["interval_start"]), freq="W")
     assert "weekly roll-up of forecast.csv" in result.stdout
     for queue, row in week.groupby(level="queue"):
-        line = next(x for x in result.stdout.splitlines() if f" {queue} " in x)
-        assert f"{row['calls'].iloc[0]:,.0f}" in line and f"{row['service_level'].iloc[0]:.3f}" in line
+        line = next(x for x in result.stdout.splitlines() if x.startswith(f"{queue} "))
+        assert f" {row['calls'].iloc[0]:,.0f} " in line and f" {row['service_level'].iloc[0]:.1%} " in line
+
+
+@pytest.mark.parametrize(
+    "freq, periods",
+    [
+        *[(f, ["2026-10-01"]) for f in ("Q", "QE", "QS", "QE-DEC")],
+        *[(f, ["2026-01-01"]) for f in ("Y", "YE", "YS")],
+        *[(f, ["2026-07-01"]) for f in ("Y-JUN", "YE-JUN", "YS-JUL")],  # a fiscal year from July
+        *[(f, ["2026-11-01"]) for f in ("M", "ME", "MS")],
+        ("W", ["2026-11-23"]),  # weeks from Monday
+        ("W-MON", ["2026-11-17", "2026-11-24"]),  # pandas' weeks ending on Monday: Monday the 23rd ends one
+    ],
+)
+def test_calendar_periods_in_pandas_words(tmp_path, forecast_csv, freq, periods):
+    run("plan", forecast_csv, *TARGETS, "--freq", freq, "-r", tmp_path / "r.csv")
+    rolled = pd.read_csv(tmp_path / "r.csv", parse_dates=["period"])
+    assert sorted(rolled["period"].dt.strftime("%Y-%m-%d").unique()) == periods
+    assert (
+        rolled.groupby("queue")["calls"].sum().to_dict()
+        == pd.read_csv(forecast_csv).groupby("queue")["calls"].sum().to_dict()
+    )
+
+
+@pytest.mark.parametrize(
+    "freq, words",
+    [("0min", "'0min' is no span of time"), ("-30min", "no span of time"), ("2W", "a multiple of a calendar")],
+)
+def test_freq_that_is_no_period(forecast_csv, freq, words):
+    one_line_error(run("plan", forecast_csv, *TARGETS, "--freq", freq, ok=False), "--freq", words)
 
 
 def test_a_long_rollup_prints_its_ends(forecast_csv):
     result = run("plan", forecast_csv, *TARGETS, "--freq", "30min")  # 288 rows
     assert "288 rows: the first and last 50 shown" in result.stderr
     lines = [x for x in result.stdout.splitlines() if " 2026-11-2" in x]
-    assert len(lines) == 100 and "care  │ 2026-11-23 " in lines[0] and "sales │ 2026-11-25 23:30" in lines[-1]
+    assert len(lines) == 100 and lines[0].startswith("care   2026-11-23 ") and "sales  2026-11-25 23:30" in lines[-1]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["plan", "--example", "--freq", "W"],
+        ["plan", "--example", "--freq", "30min", "--paid-hours", 8, "--patience", 90, "--by", "queue,sl_target"],
+        ["evaluate", "SCORED", "--threshold", 20, "--sl", 0.8],
+    ],
+)
+def test_a_printed_rollup_fits_100_columns(tmp_path, monkeypatch, args):
+    monkeypatch.setenv("COLUMNS", "100")
+    run("plan", "--example", "-o", tmp_path / "plan.csv")
+    args = [tmp_path / "plan.csv" if a == "SCORED" else a for a in args]
+    printed = run(*args).stdout.splitlines()
+    assert max(map(len, printed)) <= 100 and "…" not in "".join(printed)
+    heading = " ".join(printed[1:3])
+    for shown in ("calls", "SL", "ASA", "occupancy", "met", "FTE" if "--paid-hours" in args else "agent-hours"):
+        assert shown in heading, heading
+    rolled = pd.read_csv(io.StringIO(run(*args, "-r", "-").stdout))
+    if len(rolled) > 100:  # a long table by its ends
+        rolled = pd.concat([rolled.head(50), rolled.tail(50)])
+    rows = [line.split() for line in printed if line.startswith(("billing ", "sales ", "service "))]
+    assert len(rows) == len(rolled)  # a row a line
+    for cells, (_, want) in zip(rows, rolled.iterrows()):
+        assert f"{want['calls']:,.0f}" in cells  # a count as a whole number, with thousands separators
+        if want["calls"] > 0:
+            assert f"{want['service_level']:.1%}" in cells and f"{want['share_intervals_met']:.1%}" in cells
+    assert any("," in cell for cells in rows for cell in cells) == (rolled["calls"].max() >= 1000)
 
 
 def test_plan_to_stdout_is_csv(forecast_csv, forecast):
@@ -238,7 +299,7 @@ def test_file_errors(tmp_path, forecast):
     one_line_error(run("plan", tmp_path / "short.csv", *TARGETS, ok=False), "short.csv", "'aht_seconds'")
     pd.concat([forecast, forecast.iloc[[3]]]).to_csv(tmp_path / "twice.csv", index=False)
     one_line_error(run("plan", tmp_path / "twice.csv", *TARGETS, ok=False), "twice.csv: duplicate rows")
-    one_line_error(run("plan", good, "--sl", "80", "--threshold", "20", ok=False), "sl_target must be in (0, 1)")
+    one_line_error(run("plan", good, "--sl", "80", "--threshold", "20", ok=False), "--sl must be in (0, 1)")
     out = tmp_path / "no" / "such" / "dir.csv"
     one_line_error(run("plan", good, *TARGETS, "-o", out, ok=False), "cannot write")
 
@@ -257,6 +318,25 @@ def test_a_row_repeated_in_a_later_chunk_is_found(tmp_path, forecast, command):
         data.iloc[order].to_csv(tmp_path / "any.csv", index=False)
         run(command, tmp_path / "any.csv", *args, "--chunk-rows", 40)
         assert len(pd.read_csv(tmp_path / "out.csv")) == (len(data) if command == "plan" else 2 * 3)
+
+
+@pytest.mark.parametrize("command", ["plan", "actuals"])
+def test_sites_sharing_queue_names_are_apart_for_the_repeat_check(tmp_path, forecast, command):
+    # Two sites with the same queues and intervals: (site, queue, interval) is the key.
+    data = forecast if command == "plan" else acd_report(forecast)
+    sites = pd.concat([data.assign(site="north"), data.assign(site="south")], ignore_index=True)
+    args = [*TARGETS, "-r", tmp_path / "r.csv"] if command == "plan" else ["-o", tmp_path / "r.csv"]
+    for order in (np.arange(len(sites)), np.random.default_rng(3).permutation(len(sites))):
+        sites.iloc[order].to_csv(tmp_path / "sites.csv", index=False)
+        run(command, tmp_path / "sites.csv", *args, "--by", "site,queue", "--chunk-rows", 40)
+        rolled = pd.read_csv(tmp_path / "r.csv")
+        total = "calls" if command == "plan" else "offered"
+        assert rolled.groupby("site")[total].sum().tolist() == [data[total].sum()] * 2
+        again = pd.concat([sites.iloc[order], sites.iloc[[300]]], ignore_index=True)
+        again.to_csv(tmp_path / "again.csv", index=False)
+        result = run(command, tmp_path / "again.csv", *args, "--by", "site,queue", "--chunk-rows", 40, ok=False)
+        where = f"site='south', queue='{sites.queue[300]}', interval_start="
+        one_line_error(result, f"again.csv: duplicate rows for ({where}", f"and {len(sites) + 1}")
 
 
 def test_text_is_kept_as_written(tmp_path, forecast):
@@ -375,10 +455,10 @@ def test_defaults_work_without_queues_and_one_stdout(tmp_path, forecast):
     one.to_csv(tmp_path / "one.csv", index=False)
     assert "2026-11-24" in run("plan", tmp_path / "one.csv", *TARGETS).stdout
     acd_report(forecast).drop(columns="queue").iloc[:48].to_csv(tmp_path / "acd.csv", index=False)
-    assert "sl_answered" in run("actuals", tmp_path / "acd.csv").stdout
+    assert "SL answered" in run("actuals", tmp_path / "acd.csv").stdout
     one_line_error(run("plan", tmp_path / "one.csv", *TARGETS, "-o", "-", "-r", "-", ok=False), "only one output")
     result = run("plan", tmp_path / "one.csv", *TARGETS, "--freq", "fortnightly", ok=False)
-    assert result.exit_code == 2 and "'fortnightly' is neither D, W, M nor a pandas frequency" in result.output
+    assert result.exit_code == 2 and "'fortnightly' is neither D, W, M, Q, Y nor a pandas frequency" in result.output
 
 
 def test_sigterm_and_a_closed_pipe_end_cleanly(tmp_path):
@@ -408,6 +488,68 @@ def test_usage_errors_exit_2(forecast_csv):
     assert run("plan", forecast_csv, "--column", "calls", ok=False).exit_code == 2
 
 
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["plan", "FORECAST", "--sl", 80, "--threshold", 20], "--sl must be in (0, 1), got 80.0"),
+        (["plan", "FORECAST", *TARGETS, "--max-occupancy", 2], "--max-occupancy must be in (0, 1], got 2.0"),
+        (["plan", "FORECAST", *TARGETS, "--patience", -5], "--patience must be > 0"),
+        (["plan", "FORECAST", "--asa", 0], "--asa must be finite and > 0, got 0.0"),
+        (["evaluate", "FORECAST", "--threshold", -4], "--threshold must be finite and >= 0, got -4.0"),
+        (["size", "--calls", 10, "--aht", -1, *TARGETS], "--aht must be finite and > 0, got -1.0"),
+        (["size", "--calls", 10, "--aht", 100, "--sl", 0.8], "--threshold is required with --sl"),
+        (["size", "--calls", 10, "--aht", 100], "give --sl (with --threshold) or --asa, or both"),
+    ],
+)
+def test_messages_name_the_options(tmp_path, forecast, args, words):
+    forecast.assign(agents=20.0).to_csv(tmp_path / "f.csv", index=False)
+    result = run(*[tmp_path / "f.csv" if a == "FORECAST" else a for a in args], ok=False)
+    message = one_line_error(result, words)
+    assert not any(name in message for name in ("sl_target", "_seconds", "max_occupancy"))
+
+
+def test_a_target_column_is_named_as_the_column(tmp_path, forecast):
+    forecast.assign(goal=80.0).to_csv(tmp_path / "f.csv", index=False)
+    one_line_error(run("plan", tmp_path / "f.csv", "--sl", "goal", "--threshold", 20, ok=False), "column 'goal'")
+
+
+@pytest.mark.parametrize(
+    "command, roles", [("plan", PLAN_COLUMNS), ("evaluate", PLAN_COLUMNS), ("actuals", ACTUAL_COLUMNS)]
+)
+def test_help_lists_the_column_roles(command, roles):
+    shown = " ".join(run(command, "--help").stdout.split())
+    listed = shown.split("--column ROLE=COLUMN", 1)[1]
+    assert all(f" {role}" in listed and column in listed for role, column in roles.items())
+    result = run(command, "x.csv", "--column", "start=Begin", ok=False)
+    assert result.exit_code == 2 and "unknown role 'start'; the roles are interval, queue" in result.stderr
+
+
+def test_usage_errors_are_one_line(forecast_csv):
+    one_line_error(run("plan", forecast_csv, "--frq", "D", ok=False), "No such option '--frq'", "plan --help')")
+    one_line_error(run("plan", forecast_csv, "--column", "calls", ok=False), "expected ROLE=COLUMN")
+    one_line_error(run("plan", forecast_csv, "--column", "start=x", ok=False), "unknown role 'start'")
+    one_line_error(run("--bogus", ok=False), "No such option '--bogus'")
+    one_line_error(run("plan", ok=False), "give a FORECAST file or --example")
+    one_line_error(run("kpi", "show", "fcrr", ok=False), "unknown kpi 'fcrr'", "did you mean 'fcr'")
+    assert "Usage:" in run(ok=False).output  # a bare command still shows its help
+
+
+@pytest.mark.parametrize("command", [["plan", "--example"], ["size", "--calls", 100, "--aht", 180, *TARGETS]])
+def test_plot_without_matplotlib_is_one_line(tmp_path, command):
+    code = "import sys; sys.modules['matplotlib'] = None; from wfmath.cli import main; main(sys.argv[1:])"
+    argv = [*map(str, command), "--plot", str(tmp_path / "day.png")]
+    done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "--plot" in done.stderr and "matplotlib" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("dtype", ["datetime64[ns]", "timedelta64[ns]", "datetime64[ns, UTC]"])
+def test_dates_or_spans_where_counts_belong(tmp_path, forecast, dtype):
+    forecast.assign(calls=pd.Series(np.arange(len(forecast)) * 10**9).astype(dtype)).to_parquet(tmp_path / "f.parquet")
+    one_line_error(run("plan", tmp_path / "f.parquet", *TARGETS, ok=False), "row 1, column 'calls'", "is not a number")
+
+
 def test_renamed_columns(tmp_path, forecast):
     source = tmp_path / "renamed.csv"
     forecast.rename(columns={"calls": "offered", "interval_start": "start"}).to_csv(source, index=False)
@@ -428,13 +570,39 @@ def test_size_readable_and_json():
     assert figures["service_level"] == want.service_level and figures["asa_seconds"] == want.asa_seconds
 
 
+def test_size_json_is_strict_json(monkeypatch):
+    args = ["size", "--calls", 1e-300, "--aht", 100, "--patience", 1e-300, "--sl", 0.8, "--threshold", 20, "--json"]
+    json.loads(run(*args).stdout, parse_constant=lambda word: pytest.fail(f"{word} is not JSON"))
+
+    class Figures:  # a result with figures that are not finite
+        def to_dict(self):
+            return {"agents": 3, "service_level": float("nan"), "asa_seconds": float("inf")}
+
+    monkeypatch.setattr(wfmath, "required_agents", lambda *args, **kwargs: Figures())
+    text = run("size", "--calls", 10, "--aht", 100, *TARGETS, "--json").stdout
+    figures = json.loads(text, parse_constant=lambda word: pytest.fail(f"{word} is not JSON"))
+    assert figures["agents"] == 3 and figures["service_level"] is None and figures["asa_seconds"] is None
+
+
+def test_a_bug_keeps_its_traceback(monkeypatch, tmp_path):
+    # Only user errors become one line; a TypeError or KeyError inside is a bug and shows as one.
+    for bug in (TypeError("a bug"), KeyError("a bug")):
+
+        def broken(*args, bug=bug, **kwargs):
+            raise bug
+
+        monkeypatch.setattr(wfmath, "required_agents", broken)
+        result = run("size", "--calls", 10, "--aht", 100, *TARGETS, ok=False)
+        assert result.exit_code == 1 and result.exception is bug
+
+
 def test_size_erlang_a_and_errors():
     args = ["size", "--calls", 100, "--aht", 180, "--sl", 0.8, "--threshold", 20]
     figures = json.loads(run(*args, "--patience", 120, "--abandon-target", 0.02, "--json").stdout)
     targets = dict(sl_target=0.8, threshold_seconds=20.0, abandon_target=0.02)
     want = wfmath.required_agents_a(100.0, 180.0, 1800.0, 120.0, **targets)
     assert figures["agents"] == want.agents and figures["p_abandon"] == want.p_abandon <= 0.02
-    one_line_error(run("size", "--calls", 100, "--aht", -1, "--sl", 0.8, "--threshold", 20, ok=False), "aht_seconds")
+    one_line_error(run("size", "--calls", 100, "--aht", -1, "--sl", 0.8, "--threshold", 20, ok=False), "--aht must be")
     one_line_error(run(*args, "--patience", 120, "--asa", 15, ok=False), "--asa sizes with Erlang C")
     one_line_error(run(*args, "--abandon-target", 0.05, ok=False), "need --patience")
     one_line_error(run(*args, "--shrinkage", "some_column", ok=False), "--shrinkage takes a number")
@@ -479,7 +647,7 @@ def test_actuals_streamed_equal_the_whole(tmp_path, forecast):
     assert len(per_row) == len(report) + 1 and per_row[0].startswith("queue,interval_start,offered,")
     assert "sl_answered" in per_row[0] and per_row[1].startswith("sales,2026-11-23T00:00:00,")
     printed = run("actuals", tmp_path / "acd.csv", "--freq", "none").stdout
-    assert "care" in printed and "sl_offered" in printed
+    assert "care" in printed and "SL offered" in printed
 
 
 def test_actuals_bad_count(tmp_path, forecast):

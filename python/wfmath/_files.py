@@ -200,7 +200,7 @@ def _typed(
     for column in numbers:
         if column in chunk.columns and chunk[column].dtype != np.float64:
             raw = chunk[column]
-            if pd.api.types.is_bool_dtype(raw):
+            if pd.api.types.is_bool_dtype(raw) or raw.dtype.kind in "mM":  # no count is a truth, a date or a span
                 parsed = pd.Series(np.nan, index=raw.index)
             elif pd.api.types.is_numeric_dtype(raw):
                 parsed = raw

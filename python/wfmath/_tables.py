@@ -381,23 +381,27 @@ def combine(data: pd.DataFrame, sums: Sequence[str], maxima: Sequence[str] = ())
 
 
 class SeenKeys:
-    """The (queue, interval) keys of rows streamed in chunks, to find a row repeated in a later
-    chunk (each chunk's own repeats are found as it is read). While every queue's times rise
-    in file order, as in most files, no key can repeat and only each queue's last time is
-    kept; otherwise :meth:`check` reads the key columns again and sorts them (12 bytes a
+    """The (series, interval) keys of rows streamed in chunks, to find a row repeated in a
+    later chunk (each chunk's own repeats are found as it is read); a series is one value of
+    the `series` columns together (a queue, or a site and a queue). While every series' times
+    rise in file order, as in most files, no key can repeat and only each series' last time
+    is kept; otherwise :meth:`check` reads the key columns again and sorts them (12 bytes a
     row). Rows are numbered in order across the chunks, from 1."""
 
-    def __init__(self, queue: str, interval: str):
-        self.queue, self.interval = queue, interval
-        self._ids: dict[Any, int] = {}
-        self._last = np.empty(0, dtype=np.int64)  # each queue's latest time so far
+    def __init__(self, series: Sequence[str], interval: str):
+        self.series, self.interval = list(series), interval
+        self._ids: dict[tuple[Any, ...], int] = {}
+        self._last = np.empty(0, dtype=np.int64)  # each series' latest time so far
         self.ordered = True
 
     def _keys(self, chunk: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-        """Queue ids (the same in every chunk) and times as UTC nanoseconds."""
-        if self.queue in chunk.columns:
-            codes, uniques = pd.factorize(chunk[self.queue])
-            ids = np.array([self._ids.setdefault(u, len(self._ids)) for u in uniques], dtype=np.int64)
+        """Series ids (the same in every chunk) and times as UTC nanoseconds."""
+        present = [c for c in self.series if c in chunk.columns]
+        if present:
+            codes, uniques = pd.factorize(pd.MultiIndex.from_frame(chunk[present]))
+            ids = np.array(
+                [self._ids.setdefault(tuple(zip(present, u)), len(self._ids)) for u in uniques], dtype=np.int64
+            )
             codes = ids[codes] if len(ids) else codes.astype(np.int64)
         else:
             codes = np.zeros(len(chunk), dtype=np.int64)
@@ -411,9 +415,9 @@ class SeenKeys:
             return  # unordered: check() reads the keys again; no intervals: nothing to repeat
         codes, times = self._keys(chunk)
         size = max(len(self._ids), 1)
-        if len(self._last) < size:  # new queues have no time yet
+        if len(self._last) < size:  # new series have no time yet
             self._last = np.concatenate([self._last, np.full(size - len(self._last), np.iinfo(np.int64).min)])
-        order = np.argsort(codes, kind="stable")  # each queue's rows, in file order
+        order = np.argsort(codes, kind="stable")  # each series' rows, in file order
         codes, times = codes[order], times[order]
         same = codes[1:] == codes[:-1]
         first = np.concatenate([[True], ~same])
@@ -436,13 +440,8 @@ class SeenKeys:
         if repeated.any():
             at = int(np.argmax(repeated))
             rows = sorted((int(order[at]) + 1, int(order[at + 1]) + 1))
-            names = {v: k for k, v in self._ids.items()}
-            stamp = pd.Timestamp(int(times[at]))
-            where = (
-                f"{self.interval}={stamp!r}"
-                if not names
-                else f"{self.queue}={names[int(codes[at])]!r}, {self.interval}={stamp!r}"
-            )
+            series = {v: k for k, v in self._ids.items()}.get(int(codes[at]), ())
+            where = ", ".join(f"{k}={shown(v)}" for k, v in (*series, (self.interval, pd.Timestamp(int(times[at])))))
             raise ValueError(f"duplicate rows for ({where}) at rows {rows[0]} and {rows[1]}")
 
 

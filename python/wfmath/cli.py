@@ -8,8 +8,10 @@ the row and the column, never a traceback.
 
 from __future__ import annotations
 
+import calendar as calendar_module
 import functools
 import json
+import math
 import os
 import re
 import signal
@@ -19,6 +21,7 @@ import warnings
 import zoneinfo
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, nullcontext
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,7 @@ from typing import Any
 import click
 import numpy as np
 import pandas as pd
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskProgressColumn, TimeRemainingColumn
 from rich.table import Table
@@ -40,6 +44,8 @@ SL_DEFINITIONS = ("answered", "offered", "excl_short_abandons", "short_abandons_
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 DEFAULT_CHUNK_ROWS = 500_000
 TARGET = "NUMBER|COLUMN"
+#: How a printed roll-up's title names its period.
+PERIOD_NAMES = {"D": "daily", "W": "weekly", "M": "monthly", "Q": "quarterly", "Y": "yearly", None: "whole-span"}
 TABLE_ENDS = 50  # rows shown at each end of a long printed table
 #: The keywords of the target options, as wfmath.plan takes them.
 TARGETS = (
@@ -67,7 +73,9 @@ class UserError(click.ClickException):
 
 @contextmanager
 def user_errors(source: str | Path | None = None) -> Iterator[None]:
-    """Errors the user can mend become a UserError, named after `source` when not yet named."""
+    """Errors the user can mend (bad values, unusable files) become a UserError, named after
+    `source` when not yet named. Any other error (a TypeError, a KeyError) is a bug: it keeps
+    its traceback."""
     try:
         yield
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as other tools do
@@ -75,10 +83,22 @@ def user_errors(source: str | Path | None = None) -> Iterator[None]:
         raise SystemExit(0) from None
     except _files.FileError as err:
         raise UserError(str(err)) from None
-    except (ValueError, TypeError, KeyError, OSError) as err:
-        text = err.args[0] if isinstance(err, KeyError) and err.args else err  # KeyError's str() adds quotes
-        message = str(text) if isinstance(err, OSError) or source is None else f"{source}: {text}"
-        raise UserError(message) from None
+    except (ValueError, OSError, EOFError) as err:
+        text = _in_option_words(err)
+        raise UserError(text if isinstance(err, OSError) or source is None else f"{source}: {text}") from None
+
+
+def _in_option_words(err: BaseException) -> str:
+    """The message of an engine error (an InvalidInputError, or an error raised from one) in
+    the command's words: the parameters it names are named as the options that set them
+    (`--sl`, not `sl_target`); a quoted name is a column's, and stays."""
+    message = str(err)
+    engine = any(isinstance(e, wfmath.InvalidInputError) for e in (err, err.__cause__))
+    context = click.get_current_context(silent=True)
+    if not engine or context is None:
+        return message
+    options = {p.name: max(p.opts, key=len) for p in context.command.params if isinstance(p, click.Option)}
+    return re.sub(r"(?<![\w'])\w+(?![\w'])", lambda word: options.get(word[0], word[0]), message)
 
 
 def _number_or_column(ctx: click.Context, param: click.Parameter, value: str | None) -> float | str | None:
@@ -91,33 +111,81 @@ def _number_or_column(ctx: click.Context, param: click.Parameter, value: str | N
         return value
 
 
-def _renames(ctx: click.Context, param: click.Parameter, values: Sequence[str]) -> dict[str, str]:
+def _renames(
+    roles: Mapping[str, str], ctx: click.Context, param: click.Parameter, values: Sequence[str]
+) -> dict[str, str]:
     pairs = {}
     for item in values:
         role, sep, column = item.partition("=")
         if not sep or not role or not column:
             raise click.BadParameter(f"expected ROLE=COLUMN, got {item!r}")
+        if role not in roles:
+            raise click.BadParameter(f"unknown role {role!r}; the roles are {', '.join(roles)}")
         pairs[role] = column
     return pairs
+
+
+def _column_option(roles: Mapping[str, str]) -> Callable[[Any], Any]:
+    """--column ROLE=COLUMN, its help listing the roles and their default columns."""
+    listed = ", ".join(role if role == column else f"{role} ({column})" for role, column in roles.items())
+    return click.option(
+        "--column",
+        "renames",
+        multiple=True,
+        callback=partial(_renames, roles),
+        metavar="ROLE=COLUMN",
+        help=f"Name the column of a role. Roles (with their default column where it differs): {listed}.",
+    )
 
 
 def _figure_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is not None and Path(value).suffix.lower() not in FIGURE_SUFFIXES:
         raise click.BadParameter(f"{value!r} must end in {', '.join(FIGURE_SUFFIXES)}")
+    if value is not None:
+        try:
+            import matplotlib  # noqa: F401 before any work: the figure comes last
+        except ImportError:
+            raise click.BadParameter("drawing needs matplotlib: pip install matplotlib (or wfmath[plot])") from None
+    return value
+
+
+def _kpi_ids(ctx: click.Context, param: click.Parameter, value: str | tuple[str, ...]) -> str | tuple[str, ...]:
+    """KPI ids the catalog knows; an unknown one is a usage error that suggests close ids."""
+    from wfmath import kpi
+
+    for kpi_id in [value] if isinstance(value, str) else value:
+        try:
+            kpi.get_kpi(kpi_id)
+        except KeyError as err:  # the catalog's answer to an unknown id, not a bug
+            raise click.BadParameter(err.args[0]) from None
     return value
 
 
 def _freq(ctx: click.Context, param: click.Parameter, value: str) -> str | None:
+    """A roll-up period as the frame functions take it: a fixed span (D, h, 30min) or a
+    calendar period (W, W-MON, M, Q, Y, Y-JUN), also in pandas' offset names (ME, QE, YS-JUL)."""
     if value.lower() == "none":
         return None
-    if value not in ("D", "W", "M", "MS"):
-        try:
-            pd.tseries.frequencies.to_offset(value)
-        except ValueError:
-            raise click.BadParameter(
-                f"{value!r} is neither D, W, M nor a pandas frequency such as h or 30min"
-            ) from None
-    return value
+    calendar = re.fullmatch(r"(\d*)([WMQY])([ES]?)(?:-([A-Z]{3}))?", value)
+    try:
+        if calendar is None:
+            offset = pd.tseries.frequencies.to_offset(value)
+            if offset.n <= 0:
+                raise click.BadParameter(f"{value!r} is no span of time: give a positive one such as 30min")
+            return value
+        count, unit, edge, anchor = calendar.groups()
+        if count and int(count) != 1:
+            raise click.BadParameter(f"{value!r}: a multiple of a calendar period is not supported; give {unit}")
+        if edge == "S" and anchor:  # a year starting in July is a year ending in June
+            months = [m.upper() for m in calendar_module.month_abbr[1:]]
+            anchor = months[months.index(anchor) - 1]
+        period = unit if anchor is None else f"{unit}-{anchor}"
+        pd.Period("2026-01-01", freq=period)  # an anchor the period knows
+        return period
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is neither D, W, M, Q, Y nor a pandas frequency such as h, 30min, W-MON or QE"
+        ) from None
 
 
 def _by(ctx: click.Context, param: click.Parameter, value: str) -> str | list[str]:
@@ -213,7 +281,6 @@ target_options = _stacked(
 
 #: How `plan`, `evaluate` and `actuals` read their files.
 stream_options = _stacked(
-    click.option("--column", "renames", multiple=True, callback=_renames, metavar="ROLE=COLUMN", help="Rename a role."),
     click.option(
         "--on-invalid",
         type=click.Choice(["raise", "nan"]),
@@ -279,32 +346,53 @@ def _cell(name: str, value: Any) -> str:
         return value.strftime("%Y-%m-%d" if value == value.normalize() else "%Y-%m-%d %H:%M")
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
+    if isinstance(value, (int, np.integer)):
+        return f"{value:,}"
     if not isinstance(value, float):
         return str(value)
     if value != value:
         return "-"
-    if name in ("calls", "offered", "answered", "abandoned", "intervals") or name.startswith("peak_"):
+    if name in COUNTS or name.startswith(("peak_", "intervals")):
         return f"{value:,.0f}"
+    if name in FRACTIONS or name.startswith("share_"):
+        return f"{value:.1%}"
     if name.endswith(("_hours", "_seconds", "fte")):
         return f"{value:,.1f}"
     return f"{value:.3f}"
 
 
-def _print_table(frame: pd.DataFrame, title: str, shown: Sequence[str] | None = None) -> None:
-    """A frame as a table on standard output, index levels first; a long one by its first and
-    last rows (a table of thousands of rows is read from a file)."""
+def _print_table(frame: pd.DataFrame, title: str, shown: Mapping[str, str] | None = None) -> None:
+    """A frame as a table on standard output: index levels first, then the `shown` columns
+    under their headings (all, without), as many as the width holds (the terminal's, or
+    $COLUMNS), in order; figures are never cut, headings wrap. A long table shows its first
+    and last rows (a table of thousands of rows is read from a file)."""
     data = _flat(frame)
     if len(data) > 2 * TABLE_ENDS:
         click.echo(f"{len(data):,} rows: the first and last {TABLE_ENDS} shown; write them all with -r or -o", err=True)
         data = pd.concat([data.head(TABLE_ENDS), data.tail(TABLE_ENDS)])
-    names = [c for c in data.columns if shown is None or c in shown or c in frame.index.names]
-    console = Console(width=None if sys.stdout.isatty() else 240)
-    table = Table(title=title, title_justify="left")
+    keys = [c for c in data.columns if c in frame.index.names]
+    names = keys + [c for c in (data.columns if shown is None else shown) if c in data.columns and c not in keys]
+    headings = {**{n: str(n) for n in names}, **(shown or {})}
+    console = Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 240)
+    numeric = {n: pd.api.types.is_numeric_dtype(data[n]) and not pd.api.types.is_bool_dtype(data[n]) for n in names}
+    cells = {n: [_cell(str(n), v) for v in data[n]] for n in names}
+    widths = {n: max(len(c) for c in [*cells[n], headings[n]]) for n in names}
+
+    def width() -> int:
+        return sum(widths[n] for n in names) + 2 * (len(names) - 1)
+
+    if width() > console.width:  # headings and text on several lines, figures whole
+        words = {n: [c for text in cells[n] for c in ([text] if numeric[n] else text.split())] for n in names}
+        widths = {n: max(len(w) for w in [*words[n], *headings[n].split()]) for n in names}
+    while len(names) > len(keys) + 1 and width() > console.width:
+        names.pop()  # the last shown is the least read
+    table = Table(
+        title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, collapse_padding=True
+    )
     for name in names:
-        numeric = pd.api.types.is_numeric_dtype(data[name]) and not pd.api.types.is_bool_dtype(data[name])
-        table.add_column(str(name), justify="right" if numeric else "left")
-    for row in data[names].itertuples(index=False):
-        table.add_row(*(_cell(str(n), v) for n, v in zip(names, row)))
+        table.add_column(headings[name], justify="right" if numeric[name] else "left", width=widths[name])
+    for row in zip(*(cells[n] for n in names)):
+        table.add_row(*row)
     console.print(table)
 
 
@@ -339,7 +427,33 @@ def _warnings_to_stderr() -> None:
     warnings.showwarning = show
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class Commands(click.Group):
+    """Commands whose usage errors are one line, as all other errors: the message and where
+    the help is."""
+
+    group_class = type  # the kpi group too
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        with _one_line_usage():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _one_line_usage():
+            return super().invoke(ctx)
+
+
+@contextmanager
+def _one_line_usage() -> Iterator[None]:
+    try:
+        yield
+    except click.exceptions.NoArgsIsHelpError:  # a bare group: its help
+        raise
+    except click.UsageError as err:
+        where = f" (see '{err.ctx.command_path} --help')" if err.ctx is not None else ""
+        raise UserError(f"{err.format_message()}{where}") from None
+
+
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(wfmath.__version__, prog_name="wfmath")
 def main() -> None:
     """Contact-center workforce math: Erlang C and A staffing, roll-ups and KPIs.
@@ -351,19 +465,35 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
 
 
-ROLLUP_SHOWN = (
-    "calls",
-    "aht_seconds",
-    "service_level",
-    "asa_seconds",
-    "p_abandon",
-    "occupancy",
-    "agent_hours",
-    "scheduled_hours",
-    "fte",
-    "scheduled_fte",
-    "peak_agents",
-    "share_intervals_met",
+#: What a manager reads in a printed roll-up, under its heading (all columns are in -r's file).
+ROLLUP_SHOWN = {
+    "calls": "calls",
+    "agent_hours": "agent-hours",
+    "fte": "FTE",
+    "service_level": "SL",
+    "asa_seconds": "ASA s",
+    "occupancy": "occupancy",
+    "share_intervals_met": "intervals met",
+    "scheduled_hours": "scheduled hours",
+    "scheduled_fte": "scheduled FTE",
+    "p_abandon": "abandoned",
+}
+#: The same for the figures of an ACD report.
+ACTUALS_SHOWN = {
+    "offered": "offered",
+    "sl_answered": "SL answered",
+    "sl_offered": "SL offered",
+    "abandon_rate": "abandoned",
+    "asa_seconds": "ASA s",
+    "aht_seconds": "AHT s",
+    "occupancy": "occupancy",
+}
+#: Columns of counts, printed as whole numbers, and of fractions, printed as percents.
+COUNTS = ("calls", "offered", "answered", "answered_within", "abandoned", "abandoned_within", "rows")
+FRACTIONS = (
+    *("service_level", "occupancy", "p_abandon", "sl_target", "max_occupancy", "shrinkage", "abandon_target"),
+    *("sl_answered", "sl_offered", "sl_excl_short_abandons", "sl_short_abandons_ok"),
+    *("abandon_rate", "abandon_rate_excl_short"),
 )
 
 
@@ -388,7 +518,8 @@ interval_options = _stacked(
         default="D",
         show_default=True,
         callback=_freq,
-        help="Roll-up period: D, W (weeks from Monday), M, a pandas frequency such as h, or none.",
+        help="Roll-up period: D, W (weeks from Monday), M, Q, Y (Y-JUN: years to June), a pandas frequency "
+        "such as h or QE, or none.",
     ),
     click.option("--by", default="queue", show_default=True, callback=_by, help="Comma-separated roll-up groups."),
     click.option(
@@ -403,7 +534,13 @@ interval_options = _stacked(
         show_default=True,
         help="Whether a row's time is its interval's start or end.",
     ),
-    click.option("--paid-hours", "paid_hours_per_fte", type=float, help="Paid hours per FTE in a roll-up period."),
+    click.option(
+        "--paid-hours",
+        "paid_hours_per_fte",
+        type=click.FloatRange(min=0, min_open=True),
+        help="Paid hours per FTE in a roll-up period.",
+    ),
+    _column_option(PLAN_COLUMNS),
     stream_options,
     click.option(
         "--plot",
@@ -521,8 +658,10 @@ def _interval_file(
     }
     met = {k: targets.get(k) for k in ("sl_target", "asa_target_seconds")}
     _distinct(source, output, rollup_output, plot_path)
-    seen, tally = SeenKeys(names["queue"], names["interval"]), WarningTally()
-    keys = [names["queue"], names["interval"]]  # all a second read for repeats needs
+    series = _series(names, by)
+    size = _per_series(size, series[:-1])
+    seen, tally = SeenKeys(series, names["interval"]), WarningTally()
+    keys = [*series, names["interval"]]  # all a second read for repeats needs
     started, rows, parts, days, stamps = time.perf_counter(), 0, [], [], []
 
     def again(columns: Sequence[str]) -> Iterator[pd.DataFrame]:
@@ -572,8 +711,31 @@ def _interval_file(
     said = "" if lengths is None else _said_lengths(lengths)
     click.echo(f"sized {rows:,} intervals in {seconds:.2f} s ({rows / max(seconds, 1e-9):,.0f} rows/s){said}", err=True)
     if rollup_out is None and output != _files.STDOUT:
-        period = {"D": "daily", "W": "weekly", "M": "monthly", None: "whole-span"}.get(freq, freq)
-        _print_table(rolled, f"{period} roll-up of {Path(source).name}", ROLLUP_SHOWN)
+        period = PERIOD_NAMES.get(freq, freq)
+        paid = "fte" in rolled.columns  # FTE then stand for the hours
+        shown = {k: v for k, v in ROLLUP_SHOWN.items() if not (paid and k.endswith("_hours"))}
+        _print_table(rolled, f"{period} roll-up of {Path(source).name}", shown)
+
+
+def _series(names: Mapping[str, str], by: str | Sequence[str]) -> list[str]:
+    """The columns that tell one series of intervals from another: the other `by` groups (a
+    site), then the queue; (site, queue, interval) may repeat (queue, interval)."""
+    columns = [names.get(g, g) for g in ([by] if isinstance(by, str) else by)]
+    return [*dict.fromkeys(c for c in columns if c not in (names["interval"], names["queue"])), names["queue"]]
+
+
+def _per_series(func: Callable[..., pd.DataFrame], extra: Sequence[str]) -> Callable[..., pd.DataFrame]:
+    """`func(chunk, ...)` run on each value of the `extra` series columns apart, as the frame
+    functions key their checks by queue and interval only; rows come back in file order."""
+
+    def each(chunk: pd.DataFrame, *args: Any, **kwargs: Any) -> pd.DataFrame:
+        present = [c for c in extra if c in chunk.columns]
+        if not present:
+            return func(chunk, *args, **kwargs)
+        parts = [func(part, *args, **kwargs) for _, part in chunk.groupby(present, sort=False, dropna=False)]
+        return pd.concat(parts).sort_index()
+
+    return each
 
 
 def _key_columns(chunk: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
@@ -689,8 +851,9 @@ def size_command(
         figures |= result.to_dict()
         if plot_path is not None:
             _draw_curve(plot_path, calls, aht_seconds, interval_seconds, targets)
-    if as_json:
-        click.echo(json.dumps(figures))
+    if as_json:  # strict JSON: a figure that is not finite is null, never NaN or Infinity
+        finite = {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in figures.items()}
+        click.echo(json.dumps(finite, allow_nan=False))
         return
     labels = {
         "load": ("offered load", "Erlangs"),
@@ -740,9 +903,10 @@ def _save(figure: Any, path: str) -> None:
     "-o", "--output", metavar="PATH", help="Write the figures: .csv, .parquet, or - for CSV on standard output."
 )
 @click.option(
-    "--freq", default="D", show_default=True, callback=_freq, help="Period: D, W, M, a pandas frequency, or none."
+    "--freq", default="D", show_default=True, callback=_freq, help="Period: D, W, M, Q, Y, a pandas frequency, or none."
 )
 @click.option("--by", default="queue", show_default=True, callback=_by, help="Comma-separated groups.")
+@_column_option(ACTUAL_COLUMNS)
 @stream_options
 def actuals_command(
     report: str,
@@ -773,14 +937,16 @@ def actuals_command(
     if per_row and output is None:
         output = _files.STDOUT  # one row per interval: a table to read on, not to print
     _distinct(report, output)
-    seen, tally = SeenKeys(names["queue"], names["interval"]), WarningTally()
-    keys = [names["queue"], names["interval"]]  # all a second read for repeats needs
+    series = _series(names, by)
+    figured = _per_series(wfmath.actuals, series[:-1])
+    seen, tally = SeenKeys(series, names["interval"]), WarningTally()
+    keys = [*series, names["interval"]]  # all a second read for repeats needs
     with user_errors(report), ExitStack() as stack:
         out = stack.enter_context(_files.Output(output)) if output else None
         rows, parts = 0, []
         for chunk in _chunks(report, progress, chunk_rows, tz, **typed):
             with tally.collecting():
-                figures = wfmath.actuals(chunk, freq=freq, by=by, columns=renames, on_invalid=on_invalid)
+                figures = figured(chunk, freq=freq, by=by, columns=renames, on_invalid=on_invalid)
             if per_row:  # each interval with its queue and start
                 out.write(pd.concat([chunk[[c for c in keys if c in chunk.columns]], figures], axis=1))
             else:
@@ -797,7 +963,7 @@ def actuals_command(
         if out is not None:
             out.write(_flat(result))
     if out is None:
-        _print_table(result, f"actuals of {Path(report).name}")
+        _print_table(result, f"actuals of {Path(report).name}", ACTUALS_SHOWN)
 
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
@@ -832,11 +998,12 @@ def kpi_list(category: str | None) -> None:
 
     with user_errors():
         table = kpi.catalog(category and category.capitalize())
-    _print_table(table, "KPIs", ("name", "category", "unit", "role", "agent_controllable"))
+    shown = ("name", "category", "unit", "role", "agent_controllable")
+    _print_table(table, "KPIs", {name: name.replace("_", " ") for name in shown})
 
 
 @kpi_group.command("show")
-@click.argument("kpi_id")
+@click.argument("kpi_id", callback=_kpi_ids)
 def kpi_show(kpi_id: str) -> None:
     """Everything the catalog says of one KPI."""
     from wfmath import kpi
@@ -852,7 +1019,7 @@ def kpi_show(kpi_id: str) -> None:
 
 
 @kpi_group.command("audit")
-@click.argument("kpi_ids", nargs=-1, required=True)
+@click.argument("kpi_ids", nargs=-1, required=True, callback=_kpi_ids)
 def kpi_audit(kpi_ids: tuple[str, ...]) -> None:
     """Audit a scorecard of KPI ids: measures that work against the center, or lack a companion."""
     from wfmath import kpi
